@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The contract between the medguard BPF programs and userspace: map keys,
+ * map values and events. Fixed-width types only; every struct has a size
+ * assertion in userspace/layout.c so that a change on one side cannot
+ * silently disagree with the other.
+ */
+#ifndef MEDGUARD_H
+#define MEDGUARD_H
+
+#include "medguard_limits.h"
+
+/* Operations a rule can allow or deny, as a bit mask. */
+enum mg_op {
+	MG_OP_READ = 1u << 0,
+	MG_OP_WRITE = 1u << 1,    /* open for write/append/O_TRUNC, truncate */
+	MG_OP_CREATE = 1u << 2,   /* new file, directory, node or symlink */
+	MG_OP_DELETE = 1u << 3,   /* unlink, rmdir */
+	MG_OP_RENAME = 1u << 4,   /* into, out of or within a tree */
+	MG_OP_LINK = 1u << 5,     /* hard link of a file in a tree */
+	MG_OP_SETATTR = 1u << 6,  /* chmod, chown, utimes, setxattr, removexattr */
+	MG_OP_EXEC = 1u << 7,     /* execve or mmap(PROT_EXEC) of a file in a tree */
+	MG_OP_ALL = (1u << 8) - 1,
+};
+
+/* Who a rule speaks of. */
+enum mg_subject_kind {
+	MG_SUBJECT_ANY = 0,
+	MG_SUBJECT_PROGRAM = 1,  /* value: program id from the policy */
+	MG_SUBJECT_SIGNED = 2,   /* task label is trusted */
+	MG_SUBJECT_UNSIGNED = 3, /* task label is untrusted */
+	MG_SUBJECT_UID = 4,      /* value: uid */
+	MG_SUBJECT_GID = 5,      /* value: gid */
+	MG_SUBJECT_CGROUP = 6,   /* value: cgroup v2 id */
+};
+
+enum mg_verdict {
+	MG_VERDICT_ALLOW = 0,
+	MG_VERDICT_DENY = 1,
+};
+
+enum mg_mode {
+	MG_MODE_AUDIT = 0,  /* log what would be denied, allow it */
+	MG_MODE_ENFORCE = 1,
+};
+
+/* Rule flags. */
+#define MG_RULE_AUDIT_ONLY (1u << 0) /* this rule never denies, even in enforce mode */
+
+struct mg_rule {
+	__u32 subject_kind;
+	__u32 ops;
+	__u64 subject_value;
+	__u32 verdict;
+	__u32 flags;
+};
+
+/*
+ * One protected tree ("records") of one policy generation. Rules are tried in
+ * order; the first rule whose subject matches and whose ops contain the
+ * operation decides. No match: default_verdict.
+ */
+struct mg_tree {
+	__u32 nrules;
+	__u32 default_verdict;
+	struct mg_rule rules[MG_MAX_RULES_PER_TREE];
+};
+
+/* Flags of a protected object. */
+#define MG_OBJECT_ROOT (1u << 0)   /* a records root directory or file */
+#define MG_OBJECT_CANARY (1u << 1) /* a canary file: any touch is an alarm */
+/*
+ * Key {dev, ino = 0}: some object lives on this filesystem. Files elsewhere
+ * skip the d_parent walk after one lookup.
+ */
+#define MG_OBJECT_DEVICE (1u << 2)
+
+struct mg_object_key {
+	__u64 dev; /* kernel dev_t: major << 20 | minor */
+	__u64 ino;
+	__u32 generation;
+	__u32 pad;
+};
+
+struct mg_object {
+	__u32 tree_id;
+	__u32 flags;
+};
+
+/* Program flags. */
+#define MG_PROGRAM_INTERPRETER (1u << 0) /* runs code it reads: the task becomes untrusted */
+
+struct mg_program_key {
+	__u64 dev;
+	__u64 ino;
+	__u32 generation;
+	__u32 pad;
+};
+
+struct mg_program {
+	__u32 program_id;
+	__u32 flags;
+	__u32 required_key_id; /* 0: any trust source will do */
+	__u32 pad;
+};
+
+/* Where a file's trust comes from, strongest first. */
+enum mg_trust_source {
+	MG_TRUST_NONE = 0,
+	MG_TRUST_SIGNATURE = 1, /* IMA digsig v2 in security.ima */
+	MG_TRUST_ALLOWLIST = 2, /* SHA-256 allowlist */
+	MG_TRUST_PACKAGE = 3,   /* installed package with matching digest */
+};
+
+struct mg_trust_key {
+	__u64 dev;
+	__u64 ino;
+};
+
+/* A verified file; valid only while the inode's change time is unchanged. */
+struct mg_trust {
+	__s64 ctime_sec;
+	__u32 ctime_nsec;
+	__u32 source;
+	__u32 key_id;
+	__u32 pad;
+};
+
+/* Per-generation settings; the active generation is one u32 in mg_state. */
+struct mg_generation {
+	__u32 mode;
+	__u32 ntrees;
+};
+
+struct mg_state {
+	__u32 active_generation;
+	__u32 daemon_tgid; /* the daemon itself is never denied or scored */
+};
+
+/* Task label flags. */
+#define MG_LABEL_TRUSTED (1u << 0)
+#define MG_LABEL_TAINTED (1u << 1) /* was trusted, lost it during its life */
+
+struct mg_task_label {
+	__u32 flags;
+	__u32 program_id;
+	__u32 trust_source;
+	__u32 key_id;
+	__u64 exe_dev;
+	__u64 exe_ino;
+};
+
+/* Behaviour signals: what a process does to a protected tree, scored by policy weights. */
+enum mg_signal {
+	MG_SIGNAL_FIRST_WRITE = 0, /* first write to a file the lineage did not create */
+	MG_SIGNAL_OVERWRITE,       /* open with O_TRUNC, truncate of an existing file */
+	MG_SIGNAL_REPLACE,         /* wrote a new file, then unlinked an original */
+	MG_SIGNAL_RENAME_EXT,      /* rename that changes the extension */
+	MG_SIGNAL_RENAME_OUT,      /* rename out of the tree */
+	MG_SIGNAL_UNLINK,
+	MG_SIGNAL_CREATE,
+	MG_SIGNAL_ENUMERATE,       /* a directory listed */
+	MG_SIGNAL_RATE,            /* each file touched beyond the per-second allowance */
+	MG_SIGNAL_CANARY,          /* a canary touched: instant maximum */
+	MG_SIGNAL_ENTROPY,         /* a high-entropy write (needs the module) */
+	MG_NSIGNALS,
+};
+
+/* Behaviour actions, weakest first; each has a score threshold (0 = off). */
+enum mg_action {
+	MG_ACTION_ALERT = 0,
+	MG_ACTION_DENY_WRITES,
+	MG_ACTION_KILL,
+	MG_ACTION_FREEZE,
+	MG_NACTIONS,
+};
+
+struct mg_behaviour {
+	__u64 window_ns;
+	__u32 weights[MG_NSIGNALS];
+	__u32 thresholds[MG_NACTIONS];
+};
+
+enum mg_event_kind {
+	MG_EVENT_ACCESS = 1,    /* an operation on a protected tree was denied or audited */
+	MG_EVENT_TAINT = 2,     /* a trusted task lost its trust */
+	MG_EVENT_TRUST_MISS = 3, /* exec of a file with no trust entry */
+};
+
+/* Event verdicts. */
+#define MG_EVENT_ALLOWED 0
+#define MG_EVENT_DENIED 1
+#define MG_EVENT_AUDITED 2 /* would have been denied; audit mode let it pass */
+
+/* Rule index in an event when the tree default decided. */
+#define MG_RULE_DEFAULT 0xffffffffu
+
+struct mg_event {
+	__u64 time_ns; /* CLOCK_MONOTONIC */
+	__u32 kind;
+	__u32 pid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 op;
+	__u32 verdict;
+	__u32 tree_id;
+	__u32 rule_index;
+	__u32 label_flags;
+	__u32 program_id;
+	__u32 trust_source;
+	__u32 npath; /* components used in path[], leaf first */
+	__u32 pad;
+	__u64 obj_dev;
+	__u64 obj_ino;
+	__u64 root_ino; /* records root where path[] stops; 0: path[] reaches the fs root */
+	char comm[MG_COMM_LEN];
+	char path[MG_EVENT_PATH_DEPTH][MG_NAME_LEN];
+};
+
+#endif /* MEDGUARD_H */

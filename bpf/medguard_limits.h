@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Every size limit of medguard, kernel and userspace, in one place. */
+#ifndef MEDGUARD_LIMITS_H
+#define MEDGUARD_LIMITS_H
+
+/* Policy shape */
+#define MG_MAX_TREES 64            /* records blocks in one policy */
+#define MG_MAX_RULES_PER_TREE 32   /* rules in one `on TREE { }` block */
+#define MG_MAX_PROGRAMS 256        /* program declarations */
+#define MG_MAX_OBJECTS 4096        /* records roots and canary files, resolved to inodes */
+#define MG_MAX_PROGRAM_EXES 1024   /* exe files named by programs */
+#define MG_MAX_KEYS 32             /* trust keys */
+#define MG_GENERATIONS 2           /* live and next policy */
+
+/* Trust store */
+#define MG_MAX_TRUST_ENTRIES 262144
+
+/* Kernel walks */
+#define MG_WALK_DEPTH 32           /* d_parent steps looking for a protected ancestor */
+
+/* Events */
+#define MG_COMM_LEN 16
+#define MG_NAME_LEN 64             /* one path component in an event, truncated */
+#define MG_EVENT_PATH_DEPTH 12     /* components of an event path below its records root */
+#define MG_RINGBUF_BYTES (1u << 22)
+
+/* Policy language */
+#define MG_POLICY_MAX_FILE_BYTES (1u << 20)
+#define MG_POLICY_MAX_TOKEN_LEN 4096
+#define MG_POLICY_MAX_NAME_LEN 63
+#define MG_POLICY_MAX_INCLUDE_DEPTH 8
+#define MG_POLICY_MAX_NESTING 32
+#define MG_POLICY_MAX_DIAGNOSTICS 100
+
+#endif /* MEDGUARD_LIMITS_H */
