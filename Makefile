@@ -17,7 +17,7 @@ BTF_SOURCE := /usr/src/linux-headers-$(KVER_6_12)/vmlinux
 
 WARNINGS   := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
-CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Ibpf -Iuserspace
+CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Ibpf -Ikmod -Iuserspace
 LDLIBS     := -lbpf -lelf -lz -lcrypto
 SANITIZE   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -90,12 +90,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_OBJS) | $(BUILD)/tests
 guest-tools: $(GUEST_BINS)
 
 $(BUILD)/guest/%: tests/guest/%.c $(USER_HDRS) | $(BUILD)/guest
-	$(CC) $(CFLAGS) $< -o $@
+	$(CC) $(CFLAGS) -static $< -o $@
 
 fuzz: $(FUZZ_BINS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(USER_SRCS) $(USER_HDRS) $(SKELETONS) | $(BUILD)/fuzz
-	$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 -I$(BUILD) -Ibpf -Iuserspace \
+	$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 -I$(BUILD) -Ibpf -Ikmod -Iuserspace \
 		-fsanitize=fuzzer,address,undefined $< $(USER_SRCS) -o $@ $(LDLIBS)
 
 # The README's test command: host tests, then the guest suite on 6.1 and 6.12.

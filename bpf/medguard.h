@@ -8,6 +8,10 @@
 #ifndef MEDGUARD_H
 #define MEDGUARD_H
 
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
 #include "medguard_limits.h"
 
 /* Operations a rule can allow or deny, as a bit mask. */
@@ -126,15 +130,13 @@ struct mg_trust {
 	__u32 pad;
 };
 
-/* Per-generation settings; the active generation is one u32 in mg_state. */
+/*
+ * Per-generation settings. Which generation is live is one u32 global of the
+ * enforcement object, written by a single store from userspace.
+ */
 struct mg_generation {
 	__u32 mode;
 	__u32 ntrees;
-};
-
-struct mg_state {
-	__u32 active_generation;
-	__u32 daemon_tgid; /* the daemon itself is never denied or scored */
 };
 
 /* Task label flags. */
@@ -179,6 +181,15 @@ struct mg_behaviour {
 	__u64 window_ns;
 	__u32 weights[MG_NSIGNALS];
 	__u32 thresholds[MG_NACTIONS];
+	__u32 pad;
+};
+
+/* Per-CPU counters, summed by `medguard status`. */
+enum mg_counter {
+	MG_COUNTER_EVENTS_LOST = 0, /* ring buffer full: the verdict stood, its event was dropped */
+	MG_COUNTER_DENIED,
+	MG_COUNTER_AUDITED,
+	MG_NCOUNTERS,
 };
 
 enum mg_event_kind {
@@ -209,7 +220,6 @@ struct mg_event {
 	__u32 program_id;
 	__u32 trust_source;
 	__u32 npath; /* components used in path[], leaf first */
-	__u32 pad;
 	__u64 obj_dev;
 	__u64 obj_ino;
 	__u64 root_ino; /* records root where path[] stops; 0: path[] reaches the fs root */

@@ -14,12 +14,15 @@
 /* Bytes of a write sampled by the entropy estimate. */
 #define MEDGUARD_ENTROPY_SAMPLE_MAX 4096
 
-#ifdef __KERNEL__
+#if defined(__KERNEL__)
 #include <linux/types.h>
 #define MEDGUARD_KSYM
-#else
+#elif defined(__bpf__)
 #define MEDGUARD_KSYM __ksym
 #endif
+
+/* Userspace needs the constants above, not the kfuncs. */
+#ifdef MEDGUARD_KSYM
 
 /* The module's ABI version: a cheap call that proves the module is there. */
 extern __u32 medguard_kfunc_abi_version(void) MEDGUARD_KSYM;
@@ -30,5 +33,7 @@ extern __u32 medguard_kfunc_abi_version(void) MEDGUARD_KSYM;
  * MEDGUARD_ENTROPY_SAMPLE_MAX; an empty buffer measures 0.
  */
 extern __u32 medguard_kfunc_entropy(const __u8 *data, __u32 data__sz) MEDGUARD_KSYM;
+
+#endif /* MEDGUARD_KSYM */
 
 #endif /* MEDGUARD_KFUNCS_H */

@@ -41,6 +41,12 @@ struct mg_policy_tree {
 	struct mg_tree kernel; /* rules in kernel form */
 	/* For `policy show` and events: the source line of each rule. */
 	char *rule_text[MG_MAX_RULES_PER_TREE];
+	/*
+	 * Unit and cgroup rules: the cgroup directory whose inode number is the
+	 * rule's subject_value (NULL for other rules). A unit's cgroup is made
+	 * anew when the unit restarts, so the loader may resolve it again.
+	 */
+	char *rule_cgroup_path[MG_MAX_RULES_PER_TREE];
 };
 
 /* `behaviour NAME on TREE { ... }`: weights and thresholds in kernel form. */
@@ -65,6 +71,12 @@ struct mg_policy {
 	size_t ntrees;
 	struct mg_policy_behaviour *behaviours;
 	size_t nbehaviours;
+	/*
+	 * Paths the policy names that did not exist where it was compiled
+	 * (a warning in `policy check`): the loader must refuse the policy.
+	 */
+	char **missing_paths;
+	size_t nmissing_paths;
 };
 
 /*
@@ -73,6 +85,13 @@ struct mg_policy {
  * at least one error; *nerrors and *nwarnings count them (either may be NULL).
  */
 struct mg_policy *mg_policy_compile(const char *file, FILE *diag, int *nerrors, int *nwarnings);
+
+/*
+ * The same for a policy held in memory: LEN bytes of DATA, named NAME in
+ * diagnostics. Includes are relative to the directory of NAME.
+ */
+struct mg_policy *mg_policy_compile_buffer(const char *name, const char *data, size_t len,
+					   FILE *diag, int *nerrors, int *nwarnings);
 
 /* The compiled rules in plain words, for `medguard policy show`. */
 void mg_policy_describe(const struct mg_policy *policy, FILE *out);

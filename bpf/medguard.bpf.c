@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The medguard enforcement core: BPF-LSM programs that label every task at
+ * exec by the trust of what it runs, and decide every operation on a
+ * protected tree by the rules of the live policy generation.
+ */
+#include "medguard.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load. */
+const volatile __u32 daemon_tgid;
+
+/* The live policy generation: switched by one store from userspace. */
+__u32 active_generation;
+
+/* The label an exec is building, from bprm_creds_for_exec to commit. */
+struct exec_pending {
+	struct mg_task_label label;
+	bool trust_miss;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exec_pending);
+} mg_exec_pending SEC(".maps");
+
+/* The change time of an inode moved twice between 6.1 and 6.12. */
+struct inode___v61 {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline void inode_ctime(const struct inode *inode, __s64 *sec, __u32 *nsec)
+{
+	if (bpf_core_field_exists(struct inode, i_ctime_sec)) {
+		*sec = BPF_CORE_READ(inode, i_ctime_sec);
+		*nsec = BPF_CORE_READ(inode, i_ctime_nsec);
+	} else if (bpf_core_field_exists(struct inode___v66, __i_ctime)) {
+		const struct inode___v66 *v66 = (const void *)inode;
+
+		*sec = BPF_CORE_READ(v66, __i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(v66, __i_ctime.tv_nsec);
+	} else {
+		const struct inode___v61 *v61 = (const void *)inode;
+
+		*sec = BPF_CORE_READ(v61, i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(v61, i_ctime.tv_nsec);
+	}
+}
+
+/* The live generation and its settings. */
+static __always_inline const struct mg_generation *live_generation(__u32 *generation)
+{
+	*generation = active_generation & (MG_GENERATIONS - 1);
+	return bpf_map_lookup_elem(&mg_generations, generation);
+}
+
+/* Kernel threads and the daemon itself are outside the policy. */
+static __always_inline bool task_exempt(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->flags & PF_KTHREAD)
+		return true;
+	return daemon_tgid && (bpf_get_current_pid_tgid() >> 32) == daemon_tgid;
+}
+
+/*
+ * The protected object at DENTRY or its nearest ancestor, by (dev, ino),
+ * within MG_WALK_DEPTH steps. Identity by inode holds across bind mounts,
+ * mount namespaces, symlinks and /proc/self/fd.
+ */
+static __always_inline bool find_protected(struct dentry *dentry, __u32 generation,
+					   struct mg_object *found, __u64 *root_ino)
+{
+	struct mg_object_key key = { .generation = generation };
+	struct mg_object *object;
+	struct inode *inode;
+	struct dentry *parent;
+	int depth;
+
+	inode = dentry->d_inode;
+	if (!inode)
+		inode = dentry->d_parent->d_inode;
+	if (!inode)
+		return false;
+	key.dev = inode_dev(inode);
+	key.ino = 0;
+	if (!bpf_map_lookup_elem(&mg_objects, &key))
+		return false;
+
+	for (depth = 0; depth < MG_WALK_DEPTH; depth++) {
+		inode = dentry->d_inode;
+		if (inode) {
+			key.ino = inode->i_ino;
+			object = bpf_map_lookup_elem(&mg_objects, &key);
+			if (object) {
+				*found = *object;
+				*root_ino = key.ino;
+				return true;
+			}
+		}
+		parent = dentry->d_parent;
+		if (!parent || parent == dentry)
+			return false;
+		dentry = parent;
+	}
+	return false;
+}
+
+static __always_inline bool subject_matches(const struct mg_rule *rule, const struct mg_task_label *label)
+{
+	switch (rule->subject_kind) {
+	case MG_SUBJECT_ANY:
+		return true;
+	case MG_SUBJECT_PROGRAM:
+		return label && label->program_id == rule->subject_value;
+	case MG_SUBJECT_SIGNED:
+		return label && (label->flags & MG_LABEL_TRUSTED);
+	case MG_SUBJECT_UNSIGNED:
+		return !label || !(label->flags & MG_LABEL_TRUSTED);
+	case MG_SUBJECT_UID:
+		return (bpf_get_current_uid_gid() & 0xffffffff) == rule->subject_value;
+	case MG_SUBJECT_GID:
+		return (bpf_get_current_uid_gid() >> 32) == rule->subject_value;
+	case MG_SUBJECT_CGROUP:
+		return bpf_get_current_cgroup_id() == rule->subject_value;
+	}
+	return false;
+}
+
+/* Fills the components of DENTRY's path, leaf first, up to STOP_INO or the fs root. */
+static __always_inline void event_path(struct mg_event *event, struct dentry *dentry, __u64 stop_ino)
+{
+	struct dentry *parent;
+	int depth;
+
+	event->npath = 0;
+	for (depth = 0; depth < MG_EVENT_PATH_DEPTH; depth++) {
+		if (dentry->d_inode && dentry->d_inode->i_ino == stop_ino)
+			return;
+		parent = dentry->d_parent;
+		if (!parent || parent == dentry)
+			return;
+		bpf_probe_read_kernel_str(event->path[depth], MG_NAME_LEN, dentry->d_name.name);
+		event->npath = depth + 1;
+		dentry = parent;
+	}
+}
+
+static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree_id, __u32 rule_index,
+				 const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mg_event *event;
+	struct inode *inode;
+
+	event = bpf_ringbuf_reserve(&mg_events, sizeof(*event), 0);
+	if (!event) {
+		count(MG_COUNTER_EVENTS_LOST);
+		return;
+	}
+	event->time_ns = bpf_ktime_get_ns();
+	event->kind = kind;
+	event->pid = bpf_get_current_pid_tgid() >> 32;
+	event->ppid = task->real_parent->tgid;
+	event->uid = bpf_get_current_uid_gid() & 0xffffffff;
+	event->op = op;
+	event->verdict = verdict;
+	event->tree_id = tree_id;
+	event->rule_index = rule_index;
+	event->label_flags = label ? label->flags : 0;
+	event->program_id = label ? label->program_id : 0;
+	event->trust_source = label ? label->trust_source : 0;
+	inode = dentry->d_inode;
+	event->obj_dev = inode ? inode_dev(inode) : 0;
+	event->obj_ino = inode ? inode->i_ino : 0;
+	event->root_ino = root_ino;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	event_path(event, dentry, root_ino);
+	bpf_ringbuf_submit(event, 0);
+}
+
+/*
+ * The verdict for OP on whatever protects DENTRY: 0 or -EPERM. Everything
+ * the verdict needs is a map lookup away; nothing waits for userspace.
+ */
+static __always_inline int check_dentry(struct dentry *dentry, __u32 op)
+{
+	const struct mg_generation *live;
+	struct mg_task_label *label;
+	struct mg_object object;
+	struct mg_tree *tree;
+	__u32 generation, index, rule_index = MG_RULE_DEFAULT, verdict, flags = 0;
+	__u64 root_ino;
+	int i;
+
+	if (!dentry || task_exempt())
+		return 0;
+	live = live_generation(&generation);
+	if (!live)
+		return 0;
+	if (!find_protected(dentry, generation, &object, &root_ino))
+		return 0;
+	index = generation * MG_MAX_TREES + (object.tree_id & (MG_MAX_TREES - 1));
+	tree = bpf_map_lookup_elem(&mg_trees, &index);
+	if (!tree)
+		return 0;
+
+	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	verdict = tree->default_verdict;
+	for (i = 0; i < MG_MAX_RULES_PER_TREE; i++) {
+		const struct mg_rule *rule = &tree->rules[i];
+
+		if (i >= tree->nrules)
+			break;
+		if (!(rule->ops & op) || !subject_matches(rule, label))
+			continue;
+		verdict = rule->verdict;
+		flags = rule->flags;
+		rule_index = i;
+		break;
+	}
+	if (verdict == MG_VERDICT_ALLOW)
+		return 0;
+	if (live->mode == MG_MODE_ENFORCE && !(flags & MG_RULE_AUDIT_ONLY)) {
+		count(MG_COUNTER_DENIED);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, rule_index, label, dentry, root_ino);
+		return -EPERM;
+	}
+	count(MG_COUNTER_AUDITED);
+	emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, rule_index, label, dentry, root_ino);
+	return 0;
+}
+
+/* A file that may change no longer carries the trust it was verified with. */
+static __always_inline void drop_trust(const struct inode *inode)
+{
+	struct mg_trust_key key;
+
+	if (!inode)
+		return;
+	key.dev = inode_dev(inode);
+	key.ino = inode->i_ino;
+	bpf_map_delete_elem(&mg_trust, &key);
+}
+
+/* The trust entry of INODE if it is still valid for the inode's change time. */
+static __always_inline struct mg_trust *valid_trust(const struct inode *inode)
+{
+	struct mg_trust_key key;
+	struct mg_trust *trust;
+	__s64 sec;
+	__u32 nsec;
+
+	if (!inode)
+		return NULL;
+	key.dev = inode_dev(inode);
+	key.ino = inode->i_ino;
+	trust = bpf_map_lookup_elem(&mg_trust, &key);
+	if (!trust)
+		return NULL;
+	inode_ctime(inode, &sec, &nsec);
+	if (trust->ctime_sec != sec || trust->ctime_nsec != nsec)
+		return NULL;
+	return trust;
+}
+
+/* Trust only goes down: a trusted task that runs untrusted code loses it. */
+static __always_inline void taint(struct mg_task_label *label, struct dentry *dentry)
+{
+	if (!(label->flags & MG_LABEL_TRUSTED))
+		return;
+	label->flags &= ~MG_LABEL_TRUSTED;
+	label->flags |= MG_LABEL_TAINTED;
+	emit(MG_EVENT_TAINT, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label, dentry, 0);
+}
+
+/* ---- labels: fork and exec ---------------------------------------------- */
+
+SEC("lsm/task_alloc")
+int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	struct mg_task_label *parent, *child;
+
+	if (ret)
+		return ret;
+	parent = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (!parent)
+		return 0;
+	child = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (child)
+		*child = *parent;
+	return 0;
+}
+
+SEC("lsm/bprm_creds_for_exec")
+int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
+{
+	struct exec_pending *pending;
+
+	if (ret)
+		return ret;
+	pending = bpf_task_storage_get(&mg_exec_pending, bpf_get_current_task_btf(), 0,
+				       BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (pending) {
+		__builtin_memset(pending, 0, sizeof(*pending));
+		pending->label.flags = MG_LABEL_TRUSTED;
+	}
+	return 0;
+}
+
+/*
+ * Called once for the file named by execve and once more for each
+ * interpreter (#! scripts, binfmt_misc): the new label is trusted only if
+ * every file in the chain is, and no program in it is an interpreter.
+ */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
+{
+	struct exec_pending *pending;
+	struct mg_program_key program_key = {};
+	struct mg_program *program;
+	struct mg_trust *trust;
+	struct inode *inode;
+	__u32 generation;
+
+	if (ret)
+		return ret;
+	pending = bpf_task_storage_get(&mg_exec_pending, bpf_get_current_task_btf(), 0, 0);
+	if (!pending)
+		return 0;
+	inode = bprm->file->f_inode;
+	trust = valid_trust(inode);
+	if (!trust) {
+		pending->label.flags &= ~MG_LABEL_TRUSTED;
+		pending->trust_miss = true;
+	} else if (!pending->label.exe_ino) {
+		pending->label.trust_source = trust->source;
+		pending->label.key_id = trust->key_id;
+	}
+	if (!pending->label.exe_ino) {
+		pending->label.exe_dev = inode_dev(inode);
+		pending->label.exe_ino = inode->i_ino;
+	}
+
+	if (!live_generation(&generation))
+		return 0;
+	program_key.dev = inode_dev(inode);
+	program_key.ino = inode->i_ino;
+	program_key.generation = generation;
+	program = bpf_map_lookup_elem(&mg_programs, &program_key);
+	if (!program)
+		return 0;
+	if (program->flags & MG_PROGRAM_INTERPRETER)
+		pending->label.flags &= ~MG_LABEL_TRUSTED;
+	if (program->required_key_id && (!trust || trust->key_id != program->required_key_id))
+		return 0;
+	if (!pending->label.program_id)
+		pending->label.program_id = program->program_id;
+	return 0;
+}
+
+SEC("lsm/bprm_committed_creds")
+int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct exec_pending *pending;
+	struct mg_task_label *label;
+
+	pending = bpf_task_storage_get(&mg_exec_pending, task, 0, 0);
+	if (!pending)
+		return 0;
+	label = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (label)
+		*label = pending->label;
+	if (pending->trust_miss)
+		emit(MG_EVENT_TRUST_MISS, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,
+		     bprm->file->f_path.dentry, 0);
+	bpf_task_storage_delete(&mg_exec_pending, task);
+	return 0;
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	struct mg_task_label *label;
+
+	if (ret)
+		return ret;
+	if (!file || !(prot & PROT_EXEC))
+		return 0;
+	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC);
+	if (ret)
+		return ret;
+	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (label && !valid_trust(file->f_inode))
+		taint(label, file->f_path.dentry);
+	return 0;
+}
+
+/* ---- operations on protected trees --------------------------------------- */
+
+SEC("lsm/file_open")
+int BPF_PROG(mg_file_open, struct file *file, int ret)
+{
+	__u32 op = 0;
+
+	if (ret)
+		return ret;
+	if (file->f_mode & FMODE_WRITE)
+		drop_trust(file->f_inode);
+	if (file->f_mode & FMODE_EXEC)
+		op = MG_OP_EXEC;
+	else {
+		if (file->f_mode & FMODE_READ)
+			op |= MG_OP_READ;
+		if ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
+			op |= MG_OP_WRITE;
+	}
+	if (!op)
+		return 0;
+	return check_dentry(file->f_path.dentry, op);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(mg_path_truncate, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	drop_trust(path->dentry->d_inode);
+	return check_dentry(path->dentry, MG_OP_WRITE);
+}
+
+/* ftruncate() has a hook of its own since 6.2; the loader drops this on 6.1. */
+SEC("lsm/file_truncate")
+int BPF_PROG(mg_file_truncate, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	drop_trust(file->f_inode);
+	return check_dentry(file->f_path.dentry, MG_OP_WRITE);
+}
+
+SEC("lsm/inode_create")
+int BPF_PROG(mg_inode_create, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_CREATE);
+}
+
+SEC("lsm/inode_mkdir")
+int BPF_PROG(mg_inode_mkdir, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_CREATE);
+}
+
+SEC("lsm/inode_mknod")
+int BPF_PROG(mg_inode_mknod, struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_CREATE);
+}
+
+SEC("lsm/inode_symlink")
+int BPF_PROG(mg_inode_symlink, struct inode *dir, struct dentry *dentry, const char *old_name, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_CREATE);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(mg_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_DELETE);
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(mg_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return check_dentry(dentry, MG_OP_DELETE);
+}
+
+/* Out of, within and into a tree are all renames of that tree. */
+SEC("lsm/inode_rename")
+int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	drop_trust(new_dentry->d_inode);
+	ret = check_dentry(old_dentry, MG_OP_RENAME);
+	if (ret)
+		return ret;
+	return check_dentry(new_dentry, MG_OP_RENAME);
+}
+
+/*
+ * A hard link of a protected file would give it a name outside every
+ * d_parent walk: linking is an operation of the source's tree.
+ */
+SEC("lsm/inode_link")
+int BPF_PROG(mg_inode_link, struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	ret = check_dentry(old_dentry, MG_OP_LINK);
+	if (ret)
+		return ret;
+	return check_dentry(new_dentry, MG_OP_CREATE);
+}
+
+/* A size change through setattr is truncation, which is writing. */
+static __always_inline int check_setattr(struct dentry *dentry, struct iattr *attr)
+{
+	return check_dentry(dentry, (attr->ia_valid & ATTR_SIZE) ? MG_OP_WRITE : MG_OP_SETATTR);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(mg_inode_setattr, struct mnt_idmap *idmap, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	if (ret)
+		return ret;
+	return check_setattr(dentry, attr);
+}
+
+/* inode_setattr before 6.3 had no idmap argument; the loader picks one of the two. */
+SEC("lsm/inode_setattr")
+int BPF_PROG(mg_inode_setattr_v61, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	if (ret)
+		return ret;
+	return check_setattr(dentry, attr);
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(mg_inode_setxattr, void *idmap, struct dentry *dentry, const char *name, const void *value,
+	     size_t size, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	drop_trust(dentry->d_inode);
+	return check_dentry(dentry, MG_OP_SETATTR);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(mg_inode_removexattr, void *idmap, struct dentry *dentry, const char *name, int ret)
+{
+	if (ret)
+		return ret;
+	drop_trust(dentry->d_inode);
+	return check_dentry(dentry, MG_OP_SETATTR);
+}

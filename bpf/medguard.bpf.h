@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* BPF-only helpers of the medguard programs: maps, labels, protection lookup. */
+#ifndef MEDGUARD_BPF_H
+#define MEDGUARD_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "medguard.h"
+
+#define EPERM 1
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_EXEC 0x20
+#define O_TRUNC 01000
+#define PROT_EXEC 0x4
+#define ATTR_SIZE (1u << 3)
+#define PF_KTHREAD 0x00200000
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MG_MAX_OBJECTS * MG_GENERATIONS);
+	__type(key, struct mg_object_key);
+	__type(value, struct mg_object);
+} mg_objects SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MG_MAX_TREES * MG_GENERATIONS);
+	__type(key, __u32);
+	__type(value, struct mg_tree);
+} mg_trees SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MG_GENERATIONS);
+	__type(key, __u32);
+	__type(value, struct mg_generation);
+} mg_generations SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MG_MAX_PROGRAM_EXES * MG_GENERATIONS);
+	__type(key, struct mg_program_key);
+	__type(value, struct mg_program);
+} mg_programs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MG_MAX_TRUST_ENTRIES);
+	__type(key, struct mg_trust_key);
+	__type(value, struct mg_trust);
+} mg_trust SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct mg_task_label);
+} mg_labels SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, MG_RINGBUF_BYTES);
+} mg_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MG_NCOUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} mg_counters SEC(".maps");
+
+static __always_inline void count(enum mg_counter counter)
+{
+	__u32 key = counter;
+	__u64 *value = bpf_map_lookup_elem(&mg_counters, &key);
+
+	if (value)
+		(*value)++;
+}
+
+static __always_inline __u64 inode_dev(const struct inode *inode)
+{
+	return BPF_CORE_READ(inode, i_sb, s_dev);
+}
+
+#endif /* MEDGUARD_BPF_H */

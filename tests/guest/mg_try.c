@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mg_try OP PATH [ARG]: does one file operation the way an attacker's program
+ * would, and says how it went. Exit 0: done; 1: refused with EPERM; 2: any
+ * other failure. Built static, so that its own trust is all that counts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+
+static int open_how(const char *path, int flags)
+{
+	struct open_how how = { .flags = (unsigned long long)flags, .mode = 0644 };
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
+/* Reopens PATH through a file handle, which names the inode without a path. */
+static int open_by_handle(const char *path, int flags)
+{
+	struct file_handle *handle = malloc(sizeof(*handle) + MAX_HANDLE_SZ);
+	int mount_id, mount_fd, fd = -1;
+
+	if (!handle)
+		return -1;
+	handle->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, handle, &mount_id, 0) == 0) {
+		mount_fd = open("/", O_RDONLY | O_DIRECTORY);
+		fd = open_by_handle_at(mount_fd, handle, flags);
+		close(mount_fd);
+	}
+	free(handle);
+	return fd;
+}
+
+static int read_all(int fd)
+{
+	char buffer[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
+static int write_some(int fd)
+{
+	static const char data[] = "medguard test data\n";
+
+	return write(fd, data, sizeof(data) - 1) < 0 ? -1 : 0;
+}
+
+static int truncate_open_file(int fd)
+{
+	return ftruncate(fd, 1);
+}
+
+static int done(int fd, int (*then)(int))
+{
+	int result;
+
+	if (fd < 0)
+		return -1;
+	result = then ? then(fd) : 0;
+	close(fd);
+	return result;
+}
+
+static int mmap_exec(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	void *mapping;
+
+	if (fd < 0)
+		return -1;
+	mapping = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (mapping == MAP_FAILED)
+		return -1;
+	munmap(mapping, 4096);
+	return 0;
+}
+
+static int run(const char *op, const char *path, const char *arg)
+{
+	if (!strcmp(op, "read"))
+		return done(open(path, O_RDONLY), read_all);
+	if (!strcmp(op, "write"))
+		return done(open(path, O_WRONLY), write_some);
+	if (!strcmp(op, "append"))
+		return done(open(path, O_WRONLY | O_APPEND), write_some);
+	if (!strcmp(op, "trunc"))
+		return done(open(path, O_WRONLY | O_TRUNC), NULL);
+	if (!strcmp(op, "create"))
+		return done(open(path, O_WRONLY | O_CREAT | O_EXCL, 0644), write_some);
+	if (!strcmp(op, "openat2-read"))
+		return done(open_how(path, O_RDONLY), read_all);
+	if (!strcmp(op, "handle-read"))
+		return done(open_by_handle(path, O_RDONLY), read_all);
+	if (!strcmp(op, "truncate"))
+		return truncate(path, 0);
+	if (!strcmp(op, "ftruncate"))
+		return done(open(path, O_WRONLY), truncate_open_file);
+	if (!strcmp(op, "unlink"))
+		return unlink(path);
+	if (!strcmp(op, "mkdir"))
+		return mkdir(path, 0755);
+	if (!strcmp(op, "rmdir"))
+		return rmdir(path);
+	if (!strcmp(op, "rename") && arg)
+		return rename(path, arg);
+	if (!strcmp(op, "link") && arg)
+		return link(path, arg);
+	if (!strcmp(op, "symlink") && arg)
+		return symlink(arg, path);
+	if (!strcmp(op, "chmod"))
+		return chmod(path, 0600);
+	if (!strcmp(op, "chown"))
+		return chown(path, 0, 0);
+	if (!strcmp(op, "utimes"))
+		return utimensat(AT_FDCWD, path, NULL, 0);
+	if (!strcmp(op, "setxattr"))
+		return setxattr(path, "user.medguard", "x", 1, 0);
+	if (!strcmp(op, "removexattr"))
+		return removexattr(path, "user.medguard");
+	if (!strcmp(op, "mmap-exec"))
+		return mmap_exec(path);
+	if (!strcmp(op, "exec")) {
+		execl(path, path, (char *)NULL);
+		return -1;
+	}
+	fprintf(stderr, "mg_try: unknown operation '%s'\n", op);
+	exit(3);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: mg_try OP PATH [ARG]\n");
+		return 3;
+	}
+	if (run(argv[1], argv[2], argc > 3 ? argv[3] : NULL) == 0) {
+		puts("OK");
+		return 0;
+	}
+	if (errno == EPERM) {
+		puts("EPERM");
+		return 1;
+	}
+	printf("ERROR %s\n", strerror(errno));
+	return 2;
+}

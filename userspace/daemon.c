@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `medguard run`: loads the enforcement core, applies the policy, keeps the
+ * kernel's trust map filled, streams events, reloads on SIGHUP and shuts
+ * down cleanly on SIGTERM. `medguard status` reads what it left behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "events.h"
+#include "kfuncs.h"
+#include "loader.h"
+#include "policy.h"
+#include "trust.h"
+
+#define STATUS_FILE "/run/medguard/status"
+#define POLL_MS 200
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+struct daemon {
+	const char *policy_file;
+	int mode_override; /* -1: as the policy says */
+	struct mg_policy *policy;
+	struct mg_trust_ctx *trust;
+	struct mg_loader *loader;
+	struct ring_buffer *events;
+	FILE *out;
+	bool syslog;
+	__s64 realtime_offset_ns;
+	struct mg_kfuncs_report kfuncs;
+	int kfuncs_status;
+	unsigned long trusted_files;
+	__u64 lost_reported;
+};
+
+static void on_signal(int signo)
+{
+	if (signo == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static __s64 realtime_offset_ns(void)
+{
+	struct timespec realtime, monotonic;
+
+	clock_gettime(CLOCK_REALTIME, &realtime);
+	clock_gettime(CLOCK_MONOTONIC, &monotonic);
+	return (realtime.tv_sec - monotonic.tv_sec) * 1000000000LL + (realtime.tv_nsec - monotonic.tv_nsec);
+}
+
+/* One line about the daemon itself, in the same stream as the events. */
+static void say(struct daemon *daemon, const char *what, const char *detail)
+{
+	fprintf(daemon->out, "{\"event\":\"%s\",\"detail\":\"%s\"}\n", what, detail);
+	fflush(daemon->out);
+	if (daemon->syslog)
+		syslog(LOG_NOTICE, "%s: %s", what, detail);
+}
+
+static void trust_path(struct daemon *daemon, const char *path)
+{
+	struct mg_trust_key key;
+	struct mg_trust trust;
+
+	if (mg_trust_evaluate(daemon->trust, path, &key, &trust) <= 0)
+		return;
+	if (mg_loader_trust_file(daemon->loader, &key, &trust) == 0)
+		daemon->trusted_files++;
+}
+
+static int trust_scanned(const char *path, const struct stat *st, void *arg)
+{
+	(void)st;
+	trust_path(arg, path);
+	return 0;
+}
+
+/* Verifies what the policy names and tells the kernel which files are trusted. */
+static void fill_trust(struct daemon *daemon)
+{
+	const struct mg_policy *policy = daemon->policy;
+	size_t i, j;
+
+	for (i = 0; i < policy->nprograms; i++)
+		for (j = 0; j < policy->programs[i].nexes; j++)
+			trust_path(daemon, policy->programs[i].exes[j]);
+	for (i = 0; i < policy->ntrust_scan; i++)
+		mg_trust_scan(policy->trust_scan[i], MG_TRUST_SCAN_MAX_DEPTH, trust_scanned, daemon, stderr);
+}
+
+static void write_status(struct daemon *daemon)
+{
+	FILE *file;
+
+	mkdir("/run/medguard", 0755);
+	file = fopen(STATUS_FILE ".tmp", "w");
+	if (!file)
+		return;
+	fprintf(file, "pid %d\npolicy %s\ngeneration %u\nmode %s\ntrusted-files %lu\n", getpid(),
+		daemon->policy_file, mg_loader_generation(daemon->loader),
+		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
+	if (daemon->kfuncs_status == 0 && daemon->kfuncs.usable)
+		fprintf(file, "kfuncs module (abi %u, entropy self-test %u/%u millibits)\n",
+			daemon->kfuncs.abi_version, daemon->kfuncs.entropy_uniform, daemon->kfuncs.entropy_constant);
+	else if (daemon->kfuncs_status == -ENOENT)
+		fprintf(file, "kfuncs absent (module medguard_kfuncs not loaded)\n");
+	else
+		fprintf(file, "kfuncs unusable (%s)\n", strerror(-daemon->kfuncs_status));
+	fprintf(file, "exec-trust userspace trust store\n");
+	fclose(file);
+	rename(STATUS_FILE ".tmp", STATUS_FILE);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct daemon *daemon = ctx;
+	const struct mg_event *event = data;
+	struct mg_event_names names = {
+		.policy = daemon->policy,
+		.realtime_offset_ns = daemon->realtime_offset_ns,
+	};
+	char exe_link[64], exe[PATH_MAX], line[8192];
+	ssize_t len;
+
+	if (size < sizeof(*event))
+		return 0;
+	snprintf(exe_link, sizeof(exe_link), "/proc/%u/exe", event->pid);
+	len = readlink(exe_link, exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		names.exe = exe;
+	}
+	if (event->kind == MG_EVENT_ACCESS && event->root_ino)
+		names.root_path = mg_loader_root_path(daemon->loader, event->obj_dev, event->root_ino);
+	/* An exec the kernel had no verdict for: verify it now, for next time. */
+	if (event->kind == MG_EVENT_TRUST_MISS && names.exe)
+		trust_path(daemon, names.exe);
+
+	mg_event_to_json(event, &names, line, sizeof(line));
+	fputs(line, daemon->out);
+	fflush(daemon->out);
+	if (daemon->syslog && event->kind == MG_EVENT_ACCESS) {
+		mg_event_to_text(event, &names, line, sizeof(line));
+		syslog(event->verdict == MG_EVENT_DENIED ? LOG_WARNING : LOG_NOTICE, "%s", line);
+	}
+	return 0;
+}
+
+static void report_lost_events(struct daemon *daemon)
+{
+	__u64 lost = mg_loader_counter(daemon->loader, MG_COUNTER_EVENTS_LOST);
+	char detail[64];
+
+	if (lost == daemon->lost_reported)
+		return;
+	snprintf(detail, sizeof(detail), "%llu events lost in total; verdicts were not affected",
+		 (unsigned long long)lost);
+	say(daemon, "events-lost", detail);
+	daemon->lost_reported = lost;
+}
+
+/* Compiles FILE into a policy with its trust context; NULL after saying why. */
+static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **trust)
+{
+	struct mg_policy *policy;
+	int errors = 0;
+
+	policy = mg_policy_compile(daemon->policy_file, stderr, &errors, NULL);
+	if (!policy) {
+		fprintf(stderr, "medguard: %s has %d error%s; fix them ('medguard policy check %s')\n",
+			daemon->policy_file, errors, errors == 1 ? "" : "s", daemon->policy_file);
+		return NULL;
+	}
+	if (daemon->mode_override >= 0)
+		policy->mode = daemon->mode_override;
+	*trust = mg_trust_ctx_new(policy, stderr);
+	if (!*trust) {
+		mg_policy_free(policy);
+		return NULL;
+	}
+	return policy;
+}
+
+/* A new policy, all or nothing: on any failure the running one stays in force. */
+static void reload(struct daemon *daemon)
+{
+	struct mg_trust_ctx *trust = NULL, *old_trust = daemon->trust;
+	struct mg_policy *policy, *old_policy = daemon->policy;
+
+	policy = compile(daemon, &trust);
+	if (!policy) {
+		say(daemon, "reload-refused", "the new policy has errors; the running policy stays in force");
+		return;
+	}
+	daemon->policy = policy;
+	daemon->trust = trust;
+	fill_trust(daemon);
+	if (mg_loader_apply(daemon->loader, policy, stderr)) {
+		daemon->policy = old_policy;
+		daemon->trust = old_trust;
+		mg_trust_ctx_free(trust);
+		mg_policy_free(policy);
+		say(daemon, "reload-refused", "the new policy could not be applied; the running policy stays in force");
+		return;
+	}
+	mg_trust_ctx_free(old_trust);
+	mg_policy_free(old_policy);
+	write_status(daemon);
+	say(daemon, "reloaded", daemon->policy_file);
+}
+
+static void usage_run(void)
+{
+	fprintf(stderr, "usage: medguard run --policy FILE [--output FILE] [--syslog] [--audit|--enforce]\n");
+}
+
+int mg_cmd_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "policy", required_argument, NULL, 'p' }, { "output", required_argument, NULL, 'o' },
+		{ "syslog", no_argument, NULL, 's' },       { "audit", no_argument, NULL, 'a' },
+		{ "enforce", no_argument, NULL, 'e' },      { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mg_loader_options loader_options = { .pin = true, .log = stderr };
+	struct daemon daemon = { .out = stdout, .mode_override = -1 };
+	struct sigaction action = { .sa_handler = on_signal };
+	const char *output = NULL;
+	int option, status = 1;
+	FILE *pid_file;
+
+	optind = 1;
+	while ((option = getopt_long(argc, argv, "p:o:saeh", options, NULL)) != -1) {
+		switch (option) {
+		case 'p': daemon.policy_file = optarg; break;
+		case 'o': output = optarg; break;
+		case 's': daemon.syslog = true; break;
+		case 'a': daemon.mode_override = MG_MODE_AUDIT; break;
+		case 'e': daemon.mode_override = MG_MODE_ENFORCE; break;
+		default: usage_run(); return 2;
+		}
+	}
+	if (!daemon.policy_file) {
+		usage_run();
+		return 2;
+	}
+	if (output) {
+		daemon.out = fopen(output, "a");
+		if (!daemon.out) {
+			fprintf(stderr, "medguard: cannot open %s for events: %s\n", output, strerror(errno));
+			return 1;
+		}
+	}
+	if (daemon.syslog)
+		openlog("medguard", LOG_PID, LOG_AUTHPRIV);
+
+	/* Everything that can be checked before touching the kernel is. */
+	daemon.policy = compile(&daemon, &daemon.trust);
+	if (!daemon.policy)
+		goto cleanup;
+	daemon.loader = mg_loader_open(&loader_options);
+	if (!daemon.loader)
+		goto cleanup;
+	fill_trust(&daemon);
+	if (mg_loader_apply(daemon.loader, daemon.policy, stderr)) {
+		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
+		goto cleanup;
+	}
+	daemon.kfuncs_status = mg_kfuncs_probe(&daemon.kfuncs);
+	daemon.realtime_offset_ns = realtime_offset_ns();
+	daemon.events = ring_buffer__new(mg_loader_events_fd(daemon.loader), handle_event, &daemon, NULL);
+	if (!daemon.events) {
+		fprintf(stderr, "medguard: cannot read the event ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
+	mkdir("/run/medguard", 0755);
+	pid_file = fopen(MG_PID_FILE, "w");
+	if (pid_file) {
+		fprintf(pid_file, "%d\n", getpid());
+		fclose(pid_file);
+	}
+	write_status(&daemon);
+	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
+
+	while (!stop_requested) {
+		int err = ring_buffer__poll(daemon.events, POLL_MS);
+
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "medguard: reading events failed: %s\n", strerror(-err));
+			break;
+		}
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(&daemon);
+		}
+		report_lost_events(&daemon);
+	}
+	ring_buffer__consume(daemon.events);
+	say(&daemon, "stopped", "protection removed on request");
+	unlink(MG_PID_FILE);
+	unlink(STATUS_FILE);
+	status = 0;
+
+cleanup:
+	ring_buffer__free(daemon.events);
+	mg_loader_close(daemon.loader);
+	mg_trust_ctx_free(daemon.trust);
+	mg_policy_free(daemon.policy);
+	if (daemon.out && daemon.out != stdout)
+		fclose(daemon.out);
+	return status;
+}
+
+/* The sum over CPUs of pinned counter COUNTER, or -1. */
+static long long pinned_counter(unsigned int counter)
+{
+	int fd = bpf_obj_get(MG_PIN_DIR "/mg_counters"), ncpus = libbpf_num_possible_cpus(), i;
+	long long sum = -1;
+	__u64 *values;
+
+	if (fd < 0 || ncpus <= 0)
+		goto cleanup;
+	values = calloc(ncpus, sizeof(*values));
+	if (values && !bpf_map_lookup_elem(fd, &counter, values))
+		for (sum = 0, i = 0; i < ncpus; i++)
+			sum += values[i];
+	free(values);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return sum;
+}
+
+int mg_cmd_status(int argc, char **argv)
+{
+	char line[512];
+	FILE *file;
+	int pid = 0;
+
+	(void)argc;
+	(void)argv;
+	file = fopen(STATUS_FILE, "r");
+	if (!file) {
+		printf("medguard is not running (no %s); start it with 'medguard run --policy FILE'\n", STATUS_FILE);
+		return 3;
+	}
+	while (fgets(line, sizeof(line), file)) {
+		if (sscanf(line, "pid %d", &pid) == 1 && kill(pid, 0) && errno == ESRCH) {
+			printf("medguard is not running (pid %d is gone); start it with 'medguard run --policy FILE'\n", pid);
+			fclose(file);
+			return 3;
+		}
+		fputs(line, stdout);
+	}
+	fclose(file);
+	printf("denied %lld\naudited %lld\nevents-lost %lld\n", pinned_counter(MG_COUNTER_DENIED),
+	       pinned_counter(MG_COUNTER_AUDITED), pinned_counter(MG_COUNTER_EVENTS_LOST));
+	return 0;
+}
