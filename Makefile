@@ -33,7 +33,10 @@ USER_HDRS  := $(wildcard userspace/*.h bpf/*.h)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/*.c)
-GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
+# Static, so that a test binary's own trust is all that counts; mg_try also
+# comes dynamic, for the tests of what ld.so maps.
+GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS)) $(BUILD)/guest/mg_try_dynamic \
+	      $(BUILD)/guest/libmg_preload.so
 
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
@@ -92,6 +95,16 @@ guest-tools: $(GUEST_BINS)
 $(BUILD)/guest/%: tests/guest/%.c $(USER_HDRS) | $(BUILD)/guest
 	$(CC) $(CFLAGS) -static $< -o $@
 
+# The kfunc test driver loads BPF objects and keys: it links medguard's objects.
+$(BUILD)/guest/mg_kfunc_test: tests/guest/mg_kfunc_test.c $(USER_OBJS) $(USER_HDRS) $(SKELETONS) | $(BUILD)/guest
+	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+
+$(BUILD)/guest/mg_try_dynamic: tests/guest/mg_try.c | $(BUILD)/guest
+	$(CC) $(CFLAGS) $< -o $@
+
+$(BUILD)/guest/libmg_preload.so: tests/guest/preload/mg_preload.c | $(BUILD)/guest
+	$(CC) $(CFLAGS) -shared -fPIC $< -o $@
+
 fuzz: $(FUZZ_BINS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(USER_SRCS) $(USER_HDRS) $(SKELETONS) | $(BUILD)/fuzz
@@ -121,7 +134,7 @@ bench: all
 
 kmod: $(KMODS)
 
-$(BUILD)/kmod/%/medguard_kfuncs.ko: kmod/medguard_kfuncs.c kmod/*.h kmod/Kbuild kmod/build | $(BUILD)
+$(BUILD)/kmod/%/medguard_kfuncs.ko: $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild kmod/build | $(BUILD)
 	bash kmod/build $* $(BUILD)/kmod/$*
 
 # ---- housekeeping -------------------------------------------------------

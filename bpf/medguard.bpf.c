@@ -54,6 +54,19 @@ static __always_inline void inode_ctime(const struct inode *inode, __s64 *sec, _
 	}
 }
 
+/*
+ * The verifier treats pointers it trusts (hook arguments, fields read from
+ * them) as never NULL and drops comparisons with NULL as dead code. A pointer
+ * that can be NULL is read as a number before it is tested.
+ */
+static __always_inline unsigned long maybe_null(const void *pointer)
+{
+	unsigned long value = 0;
+
+	bpf_probe_read_kernel(&value, sizeof(value), &pointer);
+	return value;
+}
+
 /* The live generation and its settings. */
 static __always_inline const struct mg_generation *live_generation(__u32 *generation)
 {
@@ -81,13 +94,13 @@ static __always_inline bool find_protected(struct dentry *dentry, __u32 generati
 {
 	struct mg_object_key key = { .generation = generation };
 	struct mg_object *object;
-	struct inode *inode;
 	struct dentry *parent;
+	struct inode *inode;
 	int depth;
 
-	inode = dentry->d_inode;
+	inode = BPF_CORE_READ(dentry, d_inode);
 	if (!inode)
-		inode = dentry->d_parent->d_inode;
+		inode = BPF_CORE_READ(dentry, d_parent, d_inode);
 	if (!inode)
 		return false;
 	key.dev = inode_dev(inode);
@@ -96,9 +109,9 @@ static __always_inline bool find_protected(struct dentry *dentry, __u32 generati
 		return false;
 
 	for (depth = 0; depth < MG_WALK_DEPTH; depth++) {
-		inode = dentry->d_inode;
+		inode = BPF_CORE_READ(dentry, d_inode);
 		if (inode) {
-			key.ino = inode->i_ino;
+			key.ino = BPF_CORE_READ(inode, i_ino);
 			object = bpf_map_lookup_elem(&mg_objects, &key);
 			if (object) {
 				*found = *object;
@@ -106,7 +119,7 @@ static __always_inline bool find_protected(struct dentry *dentry, __u32 generati
 				return true;
 			}
 		}
-		parent = dentry->d_parent;
+		parent = BPF_CORE_READ(dentry, d_parent);
 		if (!parent || parent == dentry)
 			return false;
 		dentry = parent;
@@ -139,16 +152,18 @@ static __always_inline bool subject_matches(const struct mg_rule *rule, const st
 static __always_inline void event_path(struct mg_event *event, struct dentry *dentry, __u64 stop_ino)
 {
 	struct dentry *parent;
+	struct inode *inode;
 	int depth;
 
 	event->npath = 0;
 	for (depth = 0; depth < MG_EVENT_PATH_DEPTH; depth++) {
-		if (dentry->d_inode && dentry->d_inode->i_ino == stop_ino)
+		inode = BPF_CORE_READ(dentry, d_inode);
+		if (inode && BPF_CORE_READ(inode, i_ino) == stop_ino)
 			return;
-		parent = dentry->d_parent;
+		parent = BPF_CORE_READ(dentry, d_parent);
 		if (!parent || parent == dentry)
 			return;
-		bpf_probe_read_kernel_str(event->path[depth], MG_NAME_LEN, dentry->d_name.name);
+		bpf_probe_read_kernel_str(event->path[depth], MG_NAME_LEN, BPF_CORE_READ(dentry, d_name.name));
 		event->npath = depth + 1;
 		dentry = parent;
 	}
@@ -178,9 +193,9 @@ static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree
 	event->label_flags = label ? label->flags : 0;
 	event->program_id = label ? label->program_id : 0;
 	event->trust_source = label ? label->trust_source : 0;
-	inode = dentry->d_inode;
+	inode = BPF_CORE_READ(dentry, d_inode);
 	event->obj_dev = inode ? inode_dev(inode) : 0;
-	event->obj_ino = inode ? inode->i_ino : 0;
+	event->obj_ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
 	event->root_ino = root_ino;
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
 	event_path(event, dentry, root_ino);
@@ -247,7 +262,7 @@ static __always_inline void drop_trust(const struct inode *inode)
 	if (!inode)
 		return;
 	key.dev = inode_dev(inode);
-	key.ino = inode->i_ino;
+	key.ino = BPF_CORE_READ(inode, i_ino);
 	bpf_map_delete_elem(&mg_trust, &key);
 }
 
@@ -262,7 +277,7 @@ static __always_inline struct mg_trust *valid_trust(const struct inode *inode)
 	if (!inode)
 		return NULL;
 	key.dev = inode_dev(inode);
-	key.ino = inode->i_ino;
+	key.ino = BPF_CORE_READ(inode, i_ino);
 	trust = bpf_map_lookup_elem(&mg_trust, &key);
 	if (!trust)
 		return NULL;
@@ -395,7 +410,8 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 
 	if (ret)
 		return ret;
-	if (!file || !(prot & PROT_EXEC))
+	/* Anonymous mappings have no file; the verifier takes hook arguments as non-NULL. */
+	if (!(prot & PROT_EXEC) || !maybe_null(file))
 		return 0;
 	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC);
 	if (ret)
@@ -435,7 +451,7 @@ int BPF_PROG(mg_path_truncate, const struct path *path, int ret)
 {
 	if (ret)
 		return ret;
-	drop_trust(path->dentry->d_inode);
+	drop_trust(BPF_CORE_READ(path, dentry, d_inode));
 	return check_dentry(path->dentry, MG_OP_WRITE);
 }
 
@@ -504,7 +520,7 @@ int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, 
 {
 	if (ret)
 		return ret;
-	drop_trust(new_dentry->d_inode);
+	drop_trust(BPF_CORE_READ(new_dentry, d_inode));
 	ret = check_dentry(old_dentry, MG_OP_RENAME);
 	if (ret)
 		return ret;
@@ -555,7 +571,7 @@ int BPF_PROG(mg_inode_setxattr, void *idmap, struct dentry *dentry, const char *
 {
 	if (ret)
 		return ret;
-	drop_trust(dentry->d_inode);
+	drop_trust(BPF_CORE_READ(dentry, d_inode));
 	return check_dentry(dentry, MG_OP_SETATTR);
 }
 
@@ -564,6 +580,6 @@ int BPF_PROG(mg_inode_removexattr, void *idmap, struct dentry *dentry, const cha
 {
 	if (ret)
 		return ret;
-	drop_trust(dentry->d_inode);
+	drop_trust(BPF_CORE_READ(dentry, d_inode));
 	return check_dentry(dentry, MG_OP_SETATTR);
 }

@@ -78,6 +78,13 @@ struct mg_tree {
  * skip the d_parent walk after one lookup.
  */
 #define MG_OBJECT_DEVICE (1u << 2)
+/*
+ * A file of a tree with more than one name: protected under every name, even
+ * one outside the tree that a d_parent walk would not lead back from.
+ */
+#define MG_OBJECT_LINKED (1u << 3)
+/* A filesystem mounted inside a tree: its root is where the walk stops. */
+#define MG_OBJECT_MOUNT (1u << 4)
 
 struct mg_object_key {
 	__u64 dev; /* kernel dev_t: major << 20 | minor */

@@ -3,11 +3,31 @@
  * The programs that call the medguard_kfuncs module. A separate object from
  * the enforcement core so that the core loads whether the module is there or
  * not; the loader loads this one only when the module is.
+ *
+ * Exec trust: at exec the module judges the file by its IMA signature, and a
+ * trusted file goes into the core's trust map, which the loader hands this
+ * object (bpf_map__reuse_fd) so that both see the same entries. Only
+ * bpf/medguard.h is shared with the core, not its maps.
  */
-#include "medguard.bpf.h"
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "medguard.h"
 #include "medguard_kfuncs.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#define FMODE_WRITE 0x2
+
+/* The core's map of trusted files (bpf/medguard.bpf.h): same type, key and value. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MG_MAX_TRUST_ENTRIES);
+	__type(key, struct mg_trust_key);
+	__type(value, struct mg_trust);
+} mg_trust SEC(".maps");
 
 /* The process whose next open runs the self-test; set by the loader. */
 const volatile __u32 probe_tgid;
@@ -37,5 +57,108 @@ int BPF_PROG(mg_kfunc_probe, struct file *file, int ret)
 	probe_entropy_uniform = medguard_kfunc_entropy(uniform_sample, sizeof(uniform_sample));
 	probe_entropy_constant = medguard_kfunc_entropy(constant_sample, sizeof(constant_sample));
 	probe_runs++;
+	return 0;
+}
+
+/* ---- exec trust ------------------------------------------------------------ */
+
+/*
+ * Trusts FILE in the core's map when the module finds a valid signature by
+ * a loaded key. Never denies and never removes an entry: other trust
+ * sources (allowlist, packages) write the same map, and the core drops
+ * entries of files that change.
+ */
+static __always_inline void trust_exec_file(struct file *file)
+{
+	struct medguard_file_trust result = {};
+	struct mg_trust_key key = {};
+	struct mg_trust trust = {};
+	struct mg_trust *known;
+
+	if (medguard_kfunc_file_trust(file, &result, sizeof(result)))
+		return;
+	if (result.verdict != MEDGUARD_FILE_TRUSTED)
+		return;
+	key.dev = result.dev;
+	key.ino = result.ino;
+	trust.ctime_sec = result.ctime_sec;
+	trust.ctime_nsec = result.ctime_nsec;
+	trust.source = MG_TRUST_SIGNATURE;
+	trust.key_id = result.key_id;
+	known = bpf_map_lookup_elem(&mg_trust, &key);
+	if (known && known->ctime_sec == trust.ctime_sec && known->ctime_nsec == trust.ctime_nsec &&
+	    known->source == trust.source && known->key_id == trust.key_id)
+		return;
+	bpf_map_update_elem(&mg_trust, &key, &trust, BPF_ANY);
+}
+
+/*
+ * The file named by execve. The core decides in bprm_check_security, which
+ * comes after this hook: even the first exec of a signed file is trusted.
+ */
+SEC("lsm.s/bprm_creds_for_exec")
+int BPF_PROG(mg_exec_trust_file, struct linux_binprm *bprm, int ret)
+{
+	if (ret)
+		return ret;
+	trust_exec_file(bprm->file);
+	return 0;
+}
+
+/*
+ * Each interpreter of the chain (#! scripts, binfmt_misc); for the file
+ * named by execve this is a cache hit. A trampoline runs the programs
+ * attached last first, so with this object attached after the core an
+ * interpreter is trusted at its first use too; otherwise from its next.
+ */
+SEC("lsm.s/bprm_check_security")
+int BPF_PROG(mg_exec_trust_interpreter, struct linux_binprm *bprm, int ret)
+{
+	if (ret)
+		return ret;
+	trust_exec_file(bprm->file);
+	return 0;
+}
+
+/*
+ * ---- forgetting verdicts of files that may change ----------------------------
+ *
+ * Content changes only through a file opened for writing or a truncate.
+ * Changes of security.ima need no hook: the module compares it with the
+ * value a cached verdict was made from.
+ */
+
+static __always_inline void forget_inode(struct inode *inode)
+{
+	if (inode)
+		medguard_kfunc_cache_forget(BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino));
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(mg_exec_trust_forget_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	if (file->f_mode & FMODE_WRITE)
+		forget_inode(file->f_inode);
+	return 0;
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(mg_exec_trust_forget_truncate, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	forget_inode(path->dentry->d_inode);
+	return 0;
+}
+
+/* ftruncate() has a hook of its own since 6.2; the loader drops this on 6.1. */
+SEC("lsm/file_truncate")
+int BPF_PROG(mg_exec_trust_forget_ftruncate, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	forget_inode(file->f_inode);
 	return 0;
 }

@@ -9,6 +9,14 @@
 
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
+#include <linux/version.h>
+
+/* get_unaligned_be32() and friends moved out of asm/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 #ifndef __bpf_kfunc
 #define __bpf_kfunc __used noinline

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "loader.h"
 #include "policy.h"
 #include "trust.h"
+#include "trust_watch.h"
 
 #define STATUS_FILE "/run/medguard/status"
 #define POLL_MS 200
@@ -38,6 +41,7 @@ struct daemon {
 	struct mg_trust_ctx *trust;
 	struct mg_loader *loader;
 	struct ring_buffer *events;
+	struct mg_trust_watch *watch;
 	FILE *out;
 	bool syslog;
 	__s64 realtime_offset_ns;
@@ -67,27 +71,43 @@ static __s64 realtime_offset_ns(void)
 /* One line about the daemon itself, in the same stream as the events. */
 static void say(struct daemon *daemon, const char *what, const char *detail)
 {
-	fprintf(daemon->out, "{\"event\":\"%s\",\"detail\":\"%s\"}\n", what, detail);
+	char escaped[PATH_MAX * 6];
+
+	mg_json_escape(detail, escaped, sizeof(escaped));
+	fprintf(daemon->out, "{\"event\":\"%s\",\"detail\":\"%s\"}\n", what, escaped);
 	fflush(daemon->out);
 	if (daemon->syslog)
 		syslog(LOG_NOTICE, "%s: %s", what, detail);
 }
 
-static void trust_path(struct daemon *daemon, const char *path)
+/* Verifies PATH and, when something vouches for it, tells the kernel. True when trusted. */
+static bool trust_path(struct daemon *daemon, const char *path)
 {
 	struct mg_trust_key key;
 	struct mg_trust trust;
 
 	if (mg_trust_evaluate(daemon->trust, path, &key, &trust) <= 0)
-		return;
-	if (mg_loader_trust_file(daemon->loader, &key, &trust) == 0)
-		daemon->trusted_files++;
+		return false;
+	if (mg_loader_trust_file(daemon->loader, &key, &trust))
+		return false;
+	daemon->trusted_files++;
+	return true;
+}
+
+/* Trusts PATH and watches its directory, so that later changes are seen. */
+static void trust_and_watch(struct daemon *daemon, const char *path)
+{
+	char dir[PATH_MAX];
+
+	trust_path(daemon, path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	mg_trust_watch_add_dir(daemon->watch, dirname(dir));
 }
 
 static int trust_scanned(const char *path, const struct stat *st, void *arg)
 {
 	(void)st;
-	trust_path(arg, path);
+	trust_and_watch(arg, path);
 	return 0;
 }
 
@@ -99,9 +119,20 @@ static void fill_trust(struct daemon *daemon)
 
 	for (i = 0; i < policy->nprograms; i++)
 		for (j = 0; j < policy->programs[i].nexes; j++)
-			trust_path(daemon, policy->programs[i].exes[j]);
-	for (i = 0; i < policy->ntrust_scan; i++)
+			trust_and_watch(daemon, policy->programs[i].exes[j]);
+	for (i = 0; i < policy->ntrust_scan; i++) {
+		mg_trust_watch_add_dir(daemon->watch, policy->trust_scan[i]);
 		mg_trust_scan(policy->trust_scan[i], MG_TRUST_SCAN_MAX_DEPTH, trust_scanned, daemon, stderr);
+	}
+}
+
+/* A watched file changed: signed, replaced or moved in. */
+static void trust_changed(const char *path, void *arg)
+{
+	struct daemon *daemon = arg;
+
+	if (trust_path(daemon, path))
+		say(daemon, "trusted", path);
 }
 
 static void write_status(struct daemon *daemon)
@@ -149,8 +180,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (event->kind == MG_EVENT_ACCESS && event->root_ino)
 		names.root_path = mg_loader_root_path(daemon->loader, event->obj_dev, event->root_ino);
 	/* An exec the kernel had no verdict for: verify it now, for next time. */
-	if (event->kind == MG_EVENT_TRUST_MISS && names.exe)
-		trust_path(daemon, names.exe);
+	if (event->kind == MG_EVENT_TRUST_MISS && names.exe && trust_path(daemon, names.exe))
+		say(daemon, "trusted", names.exe);
 
 	mg_event_to_json(event, &names, line, sizeof(line));
 	fputs(line, daemon->out);
@@ -270,6 +301,11 @@ int mg_cmd_run(int argc, char **argv)
 	if (daemon.syslog)
 		openlog("medguard", LOG_PID, LOG_AUTHPRIV);
 
+	daemon.watch = mg_trust_watch_new();
+	if (!daemon.watch) {
+		fprintf(stderr, "medguard: cannot watch for signed files: %s\n", strerror(errno));
+		goto cleanup;
+	}
 	/* Everything that can be checked before touching the kernel is. */
 	daemon.policy = compile(&daemon, &daemon.trust);
 	if (!daemon.policy)
@@ -303,12 +339,21 @@ int mg_cmd_run(int argc, char **argv)
 	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
 
 	while (!stop_requested) {
-		int err = ring_buffer__poll(daemon.events, POLL_MS);
+		struct pollfd fds[] = {
+			{ .fd = ring_buffer__epoll_fd(daemon.events), .events = POLLIN },
+			{ .fd = mg_trust_watch_fd(daemon.watch), .events = POLLIN },
+		};
 
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "medguard: reading events failed: %s\n", strerror(-err));
+		if (poll(fds, 2, POLL_MS) < 0 && errno != EINTR) {
+			fprintf(stderr, "medguard: waiting for events failed: %s\n", strerror(errno));
 			break;
 		}
+		if (fds[0].revents && ring_buffer__consume(daemon.events) < 0) {
+			fprintf(stderr, "medguard: reading events failed\n");
+			break;
+		}
+		if (fds[1].revents)
+			mg_trust_watch_drain(daemon.watch, trust_changed, &daemon);
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(&daemon);
@@ -323,6 +368,7 @@ int mg_cmd_run(int argc, char **argv)
 
 cleanup:
 	ring_buffer__free(daemon.events);
+	mg_trust_watch_free(daemon.watch);
 	mg_loader_close(daemon.loader);
 	mg_trust_ctx_free(daemon.trust);
 	mg_policy_free(daemon.policy);

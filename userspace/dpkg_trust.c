@@ -90,6 +90,19 @@ static void chomp(char *line, ssize_t *len)
 		line[--*len] = '\0';
 }
 
+/* Takes the three FIELDS (from, to, by) over, leaving NULLs; -1 when out of memory. */
+static int add_diversion(struct mg_dpkg *dpkg, char *fields[3])
+{
+	struct diversion *diversions = realloc(dpkg->diversions, (dpkg->ndiversions + 1) * sizeof(*diversions));
+
+	if (!diversions)
+		return -1;
+	dpkg->diversions = diversions;
+	diversions[dpkg->ndiversions++] = (struct diversion){ fields[0], fields[1], fields[2] };
+	memset(fields, 0, 3 * sizeof(fields[0]));
+	return 0;
+}
+
 /* The diversions file holds three lines per diversion: from, to, by. */
 static int read_diversions(struct mg_dpkg *dpkg, const char *admindir, char *err, size_t err_size)
 {
@@ -111,28 +124,17 @@ static int read_diversions(struct mg_dpkg *dpkg, const char *admindir, char *err
 		goto cleanup;
 	}
 	while ((len = getline(&line, &capacity, file)) >= 0) {
-		struct diversion *diversions;
-
 		chomp(line, &len);
 		fields[nfields] = strdup(line);
-		if (!fields[nfields])
-			goto out_of_memory;
-		if (++nfields < 3)
-			continue;
-		diversions = realloc(dpkg->diversions, (dpkg->ndiversions + 1) * sizeof(*diversions));
-		if (!diversions)
-			goto out_of_memory;
-		dpkg->diversions = diversions;
-		dpkg->diversions[dpkg->ndiversions++] = (struct diversion){ fields[0], fields[1], fields[2] };
-		memset(fields, 0, sizeof(fields));
-		nfields = 0;
+		if (!fields[nfields] || (nfields == 2 && add_diversion(dpkg, fields))) {
+			snprintf(err, err_size, "cannot read dpkg database %s: out of memory", path);
+			goto cleanup;
+		}
+		nfields = (nfields + 1) % 3;
 	}
 	if (nfields)
 		note_problem(dpkg, "%s ends in an incomplete diversion; check it with 'dpkg-divert --list'", path);
 	ret = 0;
-	goto cleanup;
-out_of_memory:
-	snprintf(err, err_size, "cannot read dpkg database %s: out of memory", path);
 cleanup:
 	for (size_t i = 0; i < 3; i++)
 		free(fields[i]);
@@ -257,8 +259,10 @@ static int read_md5sums(struct mg_dpkg *dpkg, const char *admindir, const char *
 		goto cleanup;
 	}
 	package = intern_package(dpkg, label);
-	if (!package)
-		goto out_of_memory;
+	if (!package) {
+		snprintf(err, err_size, "cannot read dpkg database %s: out of memory", path);
+		goto cleanup;
+	}
 	while ((len = getline(&line, &capacity, file)) >= 0) {
 		unsigned char md5[MG_MD5_BYTES];
 		const char *relative;
@@ -277,13 +281,15 @@ static int read_md5sums(struct mg_dpkg *dpkg, const char *admindir, const char *
 				     MG_MAX_TRUST_ENTRIES * 4u, name);
 			break;
 		}
-		if (add_file(dpkg, diverted_path(dpkg, absolute, package), package, md5))
-			goto out_of_memory;
+		if (add_file(dpkg, diverted_path(dpkg, absolute, package), package, md5)) {
+			snprintf(err, err_size, "cannot read dpkg database %s: out of memory", path);
+			goto cleanup;
+		}
 	}
+	if (ferror(file))
+		note_problem(dpkg, "cannot read %s: %s; files of %s are not trusted as packaged",
+			     path, strerror(errno), name);
 	ret = 0;
-	goto cleanup;
-out_of_memory:
-	snprintf(err, err_size, "cannot read dpkg database %s: out of memory", path);
 cleanup:
 	free(line);
 	if (file)
@@ -384,16 +390,15 @@ struct mg_dpkg *mg_dpkg_load(const char *admindir, char *err, size_t err_size)
 
 	if (!dpkg) {
 		snprintf(err, err_size, "cannot read dpkg database %s: out of memory", admindir);
-		goto fail;
+		return NULL;
 	}
-	if (read_diversions(dpkg, admindir, err, err_size) || read_status(dpkg, admindir, err, err_size))
-		goto fail;
+	if (read_diversions(dpkg, admindir, err, err_size) || read_status(dpkg, admindir, err, err_size)) {
+		mg_dpkg_free(dpkg);
+		return NULL;
+	}
 	if (dpkg->nfiles > 1)
 		qsort(dpkg->files, dpkg->nfiles, sizeof(*dpkg->files), compare_files);
 	return dpkg;
-fail:
-	mg_dpkg_free(dpkg);
-	return NULL;
 }
 
 /* The first file at PATH, or the count as index when there is none. */

@@ -29,21 +29,29 @@ static void put(struct buffer *buffer, const char *format, ...)
 		buffer->len = buffer->size - 1;
 }
 
+void mg_json_escape(const char *text, char *out, size_t size)
+{
+	struct buffer buffer = { .data = out, .size = size };
+	const unsigned char *c;
+
+	out[0] = '\0';
+	for (c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			put(&buffer, "\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			put(&buffer, "\\u%04x", *c);
+		else
+			put(&buffer, "%c", *c);
+	}
+}
+
 /* A JSON string: names from the kernel may hold any byte but NUL. */
 static void put_json_string(struct buffer *buffer, const char *text)
 {
-	const unsigned char *c;
+	char escaped[MG_EVENT_PATH_DEPTH * (MG_NAME_LEN + 1) * 6 + 4096];
 
-	put(buffer, "\"");
-	for (c = (const unsigned char *)text; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			put(buffer, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			put(buffer, "\\u%04x", *c);
-		else
-			put(buffer, "%c", *c);
-	}
-	put(buffer, "\"");
+	mg_json_escape(text, escaped, sizeof(escaped));
+	put(buffer, "\"%s\"", escaped);
 }
 
 /* An open for read and write is reported as the write it allows. */

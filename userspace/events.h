@@ -19,6 +19,9 @@ struct mg_event_names {
 
 const char *mg_trust_source_name(__u32 source);
 
+/* TEXT as the inside of a JSON string, truncated to SIZE - 1. */
+void mg_json_escape(const char *text, char *out, size_t size);
+
 /* The object path of EVENT: root path + components, or the components alone. */
 void mg_event_path(const struct mg_event *event, const char *root_path, char *out, size_t size);
 

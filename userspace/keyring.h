@@ -9,6 +9,9 @@
  * looks certificates up by the last 4 bytes of their subject key identifier
  * instead, which `openssl req` computes the same way, but other tools may
  * not: a certificate's key answers to both.
+ *
+ * A certificate is only a container for its key here: the policy naming the
+ * file is what makes the key trusted, so issuer and dates are not checked.
  */
 #ifndef MEDGUARD_KEYRING_H
 #define MEDGUARD_KEYRING_H

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@ struct mg_loader {
 	struct bpf_link **links;
 	size_t nlinks;
 	bool pinned;
-	struct root_path *roots; /* of the live generation */
+	struct root_path *roots; /* every protected object of the live generation, for event paths */
 	size_t nroots;
 };
 
@@ -285,8 +286,6 @@ static int add_object(struct apply_state *state, const char *what, const char *p
 	key.ino = st.st_ino;
 	if (bpf_map_update_elem(fd, &key, &object, BPF_ANY))
 		goto full;
-	if (!(flags & MG_OBJECT_ROOT))
-		return 0;
 	grown = realloc(state->roots, (state->nroots + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -303,6 +302,31 @@ full:
 	return -errno;
 }
 
+/*
+ * What the d_parent walk cannot see from the roots alone: files of the tree
+ * with other names elsewhere, and filesystems mounted inside it.
+ */
+static int add_hidden_paths(struct apply_state *state, const char *what, const char *root, __u32 tree_id)
+{
+	char *const roots[] = { (char *)root, NULL };
+	FTSENT *entry;
+	FTS *walk;
+	int err = 0;
+
+	walk = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	if (!walk)
+		return 0;
+	while (!err && (entry = fts_read(walk))) {
+		if (entry->fts_info == FTS_F && entry->fts_statp->st_nlink > 1)
+			err = add_object(state, what, entry->fts_path, tree_id, MG_OBJECT_LINKED);
+		else if (entry->fts_info == FTS_D && entry->fts_level > 0 &&
+			 entry->fts_statp->st_dev != entry->fts_parent->fts_statp->st_dev)
+			err = add_object(state, what, entry->fts_path, tree_id, MG_OBJECT_MOUNT);
+	}
+	fts_close(walk);
+	return err;
+}
+
 static int add_tree(struct apply_state *state, const struct mg_policy_tree *tree)
 {
 	char what[128];
@@ -314,6 +338,8 @@ static int add_tree(struct apply_state *state, const struct mg_policy_tree *tree
 	snprintf(what, sizeof(what), "records '%s'", tree->name);
 	for (i = 0; i < tree->nroots; i++) {
 		err = add_object(state, what, tree->roots[i], tree->tree_id, MG_OBJECT_ROOT);
+		if (!err)
+			err = add_hidden_paths(state, what, tree->roots[i], tree->tree_id);
 		if (err)
 			return err;
 	}

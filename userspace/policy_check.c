@@ -26,6 +26,8 @@ struct checker {
 	struct mg_diag *diag;
 	/* Declarations past a limit are reported once and then left out. */
 	size_t nkeys, nprograms, nrecords;
+	/* Past MG_MAX_PROGRAM_EXES or MG_MAX_OBJECTS: paths are not checked one by one. */
+	bool too_many_exes, too_many_objects;
 };
 
 static size_t min_size(size_t a, size_t b)
@@ -119,6 +121,63 @@ static bool check_name(struct checker *c, const char *name, const struct mg_loc 
 		return false;
 	}
 	return true;
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+/* Limits come first: past one, the checks of each item would only add noise and time. */
+static size_t limit_count(struct checker *c, size_t n, size_t limit, const struct mg_loc *loc_past,
+			  const char *what)
+{
+	if (n <= limit)
+		return n;
+	mg_diag_error(c->diag, loc_past, "more than %zu %s", limit, what);
+	return limit;
+}
+
+/* Where the LIMIT+1th path of a series of lists lies, counting from *SEEN. */
+static const struct mg_loc *past_limit(const struct mg_ast_paths *paths, size_t *seen, size_t limit)
+{
+	if (*seen + paths->n <= limit) {
+		*seen += paths->n;
+		return NULL;
+	}
+	return &paths->items[limit - *seen].loc;
+}
+
+static void check_limits(struct checker *c)
+{
+	struct mg_ast *ast = c->ast;
+	const struct mg_loc *past = NULL;
+	size_t seen = 0;
+
+	c->nkeys = limit_count(c, ast->nkeys, MG_MAX_KEYS,
+			       ast->nkeys > MG_MAX_KEYS ? &ast->keys[MG_MAX_KEYS].loc : NULL,
+			       "keys (MG_MAX_KEYS)");
+	c->nrecords = limit_count(c, ast->nrecords, MG_MAX_TREES,
+				  ast->nrecords > MG_MAX_TREES ? &ast->records[MG_MAX_TREES].loc : NULL,
+				  "records statements (MG_MAX_TREES)");
+	c->nprograms = limit_count(c, ast->nprograms, MG_MAX_PROGRAMS,
+				   ast->nprograms > MG_MAX_PROGRAMS ? &ast->programs[MG_MAX_PROGRAMS].loc : NULL,
+				   "programs and interpreters (MG_MAX_PROGRAMS)");
+	for (size_t i = 0; i < c->nprograms && !past; i++)
+		past = past_limit(&ast->programs[i].exes, &seen, MG_MAX_PROGRAM_EXES);
+	if (past) {
+		mg_diag_error(c->diag, past, "more than %d program files (MG_MAX_PROGRAM_EXES)",
+			      MG_MAX_PROGRAM_EXES);
+		c->too_many_exes = true;
+	}
+	past = NULL;
+	seen = 0;
+	for (size_t i = 0; i < c->nrecords && !past; i++)
+		past = past_limit(&ast->records[i].roots, &seen, MG_MAX_OBJECTS);
+	for (size_t i = 0; i < ast->ncanaries && !past; i++)
+		past = past_limit(&ast->canaries[i].patterns, &seen, MG_MAX_OBJECTS);
+	if (past) {
+		mg_diag_error(c->diag, past, "more than %d records roots and canaries (MG_MAX_OBJECTS)",
+			      MG_MAX_OBJECTS);
+		c->too_many_objects = true;
+	}
 }
 
 /* ---- mode and trust sources -------------------------------------------- */
@@ -224,15 +283,10 @@ static void check_keys(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
 
-	for (size_t i = 0; i < ast->nkeys && !c->diag->full; i++) {
+	for (size_t i = 0; i < c->nkeys && !c->diag->full; i++) {
 		struct mg_ast_key *key = &ast->keys[i];
 		bool duplicate = false;
 
-		if (i == MG_MAX_KEYS) {
-			mg_diag_error(c->diag, &key->loc, "more than %d keys (MG_MAX_KEYS)", MG_MAX_KEYS);
-			break;
-		}
-		c->nkeys = i + 1;
 		if (!check_name(c, key->name, &key->loc, "key"))
 			continue;
 		for (size_t j = 0; j < i && !duplicate; j++) {
@@ -295,16 +349,6 @@ static bool path_under(const char *path, const char *root)
 	return path[len] == '\0' || path[len] == '/' || len == 1;
 }
 
-/* Counts protected objects against MG_MAX_OBJECTS; false past the limit. */
-static bool count_object(struct checker *c, size_t *nobjects, const struct mg_loc *loc)
-{
-	if (++*nobjects <= MG_MAX_OBJECTS)
-		return true;
-	mg_diag_error(c->diag, loc, "more than %d records roots and canaries (MG_MAX_OBJECTS)",
-		      MG_MAX_OBJECTS);
-	return false;
-}
-
 static void unknown_records(struct checker *c, const char *name, const struct mg_loc *loc)
 {
 	char shown[MG_QUOTE_MAX];
@@ -313,19 +357,13 @@ static void unknown_records(struct checker *c, const char *name, const struct mg
 		      quote(shown, name), quote(shown, name));
 }
 
-static bool check_records(struct checker *c, size_t *nobjects)
+static void check_records(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
 
-	for (size_t i = 0; i < ast->nrecords && !c->diag->full; i++) {
+	for (size_t i = 0; i < c->nrecords && !c->diag->full; i++) {
 		struct mg_ast_records *records = &ast->records[i];
 
-		if (i == MG_MAX_TREES) {
-			mg_diag_error(c->diag, &records->loc, "more than %d records statements (MG_MAX_TREES)",
-				      MG_MAX_TREES);
-			break;
-		}
-		c->nrecords = i + 1;
 		if (check_name(c, records->name, &records->loc, "records") &&
 		    find_records(c, records->name) != (int)i) {
 			const struct mg_loc *first = &ast->records[find_records(c, records->name)].loc;
@@ -333,13 +371,11 @@ static bool check_records(struct checker *c, size_t *nobjects)
 			mg_diag_error(c->diag, &records->loc, "records '%s' are already declared at %s:%u",
 				      records->name, first->file, first->line);
 		}
-		for (size_t r = 0; r < records->roots.n && !c->diag->full; r++) {
+		for (size_t r = 0; r < records->roots.n && !c->too_many_objects && !c->diag->full; r++) {
 			const struct mg_ast_path *root = &records->roots.items[r];
 			char shown[MG_QUOTE_MAX];
 			bool duplicate = false;
 
-			if (!count_object(c, nobjects, &root->loc))
-				return false;
 			check_path(c, root, "records root", 0);
 			for (size_t j = 0; j <= i && !duplicate; j++) {
 				const struct mg_ast_records *other = &ast->records[j];
@@ -358,7 +394,6 @@ static bool check_records(struct checker *c, size_t *nobjects)
 			}
 		}
 	}
-	return true;
 }
 
 /* Canaries may be shell patterns, in their last component only: expanding them stays cheap. */
@@ -395,7 +430,7 @@ static void check_canary_pattern(struct checker *c, const struct mg_ast_canary *
 	free(dir.path);
 }
 
-static bool check_canaries(struct checker *c, size_t *nobjects)
+static void check_canaries(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
 
@@ -408,13 +443,9 @@ static bool check_canaries(struct checker *c, size_t *nobjects)
 			continue;
 		}
 		canary->tree_id = (__u32)tree;
-		for (size_t p = 0; p < canary->patterns.n && !c->diag->full; p++) {
-			if (!count_object(c, nobjects, &canary->patterns.items[p].loc))
-				return false;
+		for (size_t p = 0; p < canary->patterns.n && !c->too_many_objects && !c->diag->full; p++)
 			check_canary_pattern(c, canary, &canary->patterns.items[p]);
-		}
 	}
-	return true;
 }
 
 /* ---- programs ---------------------------------------------------------- */
@@ -449,7 +480,8 @@ static void check_digest(struct checker *c, struct mg_ast_program *program)
 		int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
 
 		valid = high >= 0 && low >= 0;
-		program->digest_bytes[i] = (unsigned char)(high << 4 | low);
+		if (valid)
+			program->digest_bytes[i] = (unsigned char)(high << 4 | low);
 	}
 	if (!valid)
 		mg_diag_error(c->diag, &program->digest_loc,
@@ -496,19 +528,11 @@ static void check_exe_unique(struct checker *c, size_t program_index, size_t exe
 static void check_programs(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
-	size_t nexes = 0;
 
-	for (size_t i = 0; i < ast->nprograms && !c->diag->full; i++) {
+	for (size_t i = 0; i < c->nprograms && !c->diag->full; i++) {
 		struct mg_ast_program *program = &ast->programs[i];
 		const char *what = program->interpreter ? "interpreter" : "program";
 
-		if (i == MG_MAX_PROGRAMS) {
-			mg_diag_error(c->diag, &program->loc,
-				      "more than %d programs and interpreters (MG_MAX_PROGRAMS)",
-				      MG_MAX_PROGRAMS);
-			return;
-		}
-		c->nprograms = i + 1;
 		if (check_name(c, program->name, &program->loc, what) &&
 		    find_program(c, program->name) != (int)i) {
 			const struct mg_loc *first = &ast->programs[find_program(c, program->name)].loc;
@@ -516,13 +540,7 @@ static void check_programs(struct checker *c)
 			mg_diag_error(c->diag, &program->loc, "program '%s' is already declared at %s:%u",
 				      program->name, first->file, first->line);
 		}
-		for (size_t e = 0; e < program->exes.n && !c->diag->full; e++) {
-			if (++nexes > MG_MAX_PROGRAM_EXES) {
-				mg_diag_error(c->diag, &program->exes.items[e].loc,
-					      "more than %d program files (MG_MAX_PROGRAM_EXES)",
-					      MG_MAX_PROGRAM_EXES);
-				return;
-			}
+		for (size_t e = 0; e < program->exes.n && !c->too_many_exes && !c->diag->full; e++) {
 			check_path(c, &program->exes.items[e], "program file", S_IFREG);
 			check_exe_unique(c, i, e);
 		}
@@ -917,15 +935,15 @@ static void check_whole(struct checker *c)
 void mg_policy_check(struct mg_ast *ast, struct mg_diag *diag)
 {
 	struct checker c = { .ast = ast, .diag = diag };
-	size_t nobjects = 0;
 
 	if (ast->nfiles == 0)
 		return;
+	check_limits(&c);
 	check_mode(&c);
 	check_keys(&c);
 	check_trust_sources(&c);
-	if (check_records(&c, &nobjects))
-		check_canaries(&c, &nobjects);
+	check_records(&c);
+	check_canaries(&c);
 	check_programs(&c);
 	check_on_blocks(&c);
 	check_behaviours(&c);

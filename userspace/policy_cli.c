@@ -79,7 +79,7 @@ static bool is_medguard(pid_t pid, char *comm, size_t size)
 	return strcmp(comm, "medguard") == 0;
 }
 
-int mg_policy_reload(const char *pid_file, FILE *err)
+int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
 {
 	char comm[32];
 	FILE *file;
@@ -112,7 +112,8 @@ int mg_policy_reload(const char *pid_file, FILE *err)
 			fprintf(err, "cannot signal medguard (pid %d): %s\n", (int)pid, strerror(errno));
 		return 1;
 	}
-	printf("sent SIGHUP to medguard (pid %d): it reloads its policy and logs the result\n", (int)pid);
+	fprintf(out, "sent SIGHUP to medguard (pid %d): it reloads its policy and logs the result\n",
+		(int)pid);
 	return 0;
 }
 
@@ -125,7 +126,7 @@ int mg_cmd_policy(int argc, char **argv)
 	if (sub && strcmp(sub, "show") == 0 && argc == 3)
 		return policy_show(argv[2]);
 	if (sub && strcmp(sub, "reload") == 0 && argc == 2)
-		return mg_policy_reload(MG_PID_FILE, stderr);
+		return mg_policy_reload(MG_PID_FILE, stdout, stderr);
 	fprintf(stderr, USAGE "\n");
 	return 2;
 }

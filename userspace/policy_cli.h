@@ -7,8 +7,9 @@
 
 /*
  * Asks the medguard daemon whose pid is in PID_FILE to reload its policy
- * (SIGHUP). Errors go to ERR as one line. Returns the exit status.
+ * (SIGHUP). What was done goes to OUT, an error to ERR, one line either way.
+ * Returns the exit status.
  */
-int mg_policy_reload(const char *pid_file, FILE *err);
+int mg_policy_reload(const char *pid_file, FILE *out, FILE *err);
 
 #endif /* MEDGUARD_POLICY_CLI_H */

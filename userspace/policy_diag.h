@@ -26,7 +26,7 @@ struct mg_diag {
 };
 
 /* Room for a quoted excerpt of user text in a message. */
-#define MG_QUOTE_MAX 64
+#define MG_QUOTE_MAX 256
 
 void mg_diag_init(struct mg_diag *diag, FILE *out);
 

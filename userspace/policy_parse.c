@@ -282,7 +282,8 @@ static void synchronize(struct parser *p)
 			next(p);
 			if (depth == base)
 				return;
-			if (--depth == base)
+			/* At the top level a block ends a statement; inside one, a rule ends at ';'. */
+			if (--depth == base && !p->in_block)
 				return;
 			break;
 		default:
@@ -472,15 +473,17 @@ static void parse_path(struct parse_context *ctx, const char *path, const struct
 	if (!src)
 		goto cleanup;
 	file = register_file(ctx, path);
-	if (!MG_ARRAY_RESERVE(ctx->done, ctx->ndone, ctx->done_cap) || !file) {
+	if (file) {
+		ctx->total_bytes += len;
+		ctx->reading[ctx->depth++] = (struct file_id){ st.st_dev, st.st_ino };
+		parse_source(ctx, file, src, len);
+		ctx->depth--;
+	}
+	if (!file || !MG_ARRAY_RESERVE(ctx->done, ctx->ndone, ctx->done_cap)) {
 		mg_diag_error(ctx->diag, &where, "out of memory");
 		ctx->out_of_memory = true;
 		goto cleanup;
 	}
-	ctx->total_bytes += len;
-	ctx->reading[ctx->depth++] = (struct file_id){ st.st_dev, st.st_ino };
-	parse_source(ctx, file, src, len);
-	ctx->depth--;
 	ctx->done[ctx->ndone++] = (struct file_id){ st.st_dev, st.st_ino };
 cleanup:
 	free(src);
@@ -758,15 +761,14 @@ static bool parse_subject(struct parser *p, struct mg_ast_subject *subject)
 		return true;
 	}
 	if (accept_word(p, "program")) {
-		struct mg_loc loc;
-
 		subject->kind = MG_SUBJECT_PROGRAM;
-		subject->name = take_name(p, "a program name after 'program'", &loc);
+		subject->name = take_name(p, "a program name after 'program'", &subject->loc);
 		return subject->name != NULL;
 	}
 	if (is_word(p, "user") || is_word(p, "group")) {
 		subject->kind = strcmp(word, "user") == 0 ? MG_SUBJECT_UID : MG_SUBJECT_GID;
 		next(p);
+		subject->loc = p->tok.loc;
 		if (p->tok.kind == MG_TOKEN_NUMBER) {
 			__u32 id;
 
@@ -785,6 +787,7 @@ static bool parse_subject(struct parser *p, struct mg_ast_subject *subject)
 
 		subject->kind = MG_SUBJECT_CGROUP;
 		next(p);
+		subject->loc = p->tok.loc;
 		if (p->tok.kind != MG_TOKEN_STRING) {
 			syntax_error(p, unit ? "expected a systemd unit in double quotes, such as \"bacula-fd.service\""
 					     : "expected a cgroup directory in double quotes, such as \"/sys/fs/cgroup/system.slice/bacula-fd.service\"");
@@ -1047,7 +1050,7 @@ static bool parse_behaviour_item(struct parser *p, void *block)
 		return expect_end(p, "the window");
 	}
 	if (accept_word(p, "score")) {
-		struct mg_ast_score score = { .loc = p->tok.loc };
+		struct mg_ast_score score = { .loc = loc };
 		int signal;
 
 		if (p->tok.kind != MG_TOKEN_WORD) {

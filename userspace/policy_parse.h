@@ -15,7 +15,7 @@
 #include "policy_ast.h"
 #include "policy_diag.h"
 
-/* Longest rule text kept for `policy show` and events, "..." beyond. */
+/* Longest rule text kept for `policy show` and events; a longer rule is cut. */
 #define MG_POLICY_RULE_TEXT_MAX 256
 
 /* Parses the policy FILE, and what it includes, into AST. */

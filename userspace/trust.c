@@ -57,7 +57,8 @@ struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_policy *policy, const c
 
 	if (!ctx || !(ctx->keyring = mg_keyring_new()) || !(ctx->allowlist = mg_allowlist_new())) {
 		diag_line(diag, "medguard: cannot load trust sources: out of memory");
-		goto fail;
+		failed = true;
+		goto cleanup;
 	}
 	for (size_t i = 0; i < policy->nkeys; i++) {
 		const struct mg_policy_key *key = &policy->keys[i];
@@ -83,12 +84,12 @@ struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_policy *policy, const c
 				  mg_dpkg_problems(ctx->dpkg), mg_dpkg_first_problem(ctx->dpkg));
 		}
 	}
-	if (failed)
-		goto fail;
+cleanup:
+	if (failed) {
+		mg_trust_ctx_free(ctx);
+		ctx = NULL;
+	}
 	return ctx;
-fail:
-	mg_trust_ctx_free(ctx);
-	return NULL;
 }
 
 struct mg_trust_ctx *mg_trust_ctx_new(const struct mg_policy *policy, FILE *diag)
@@ -104,29 +105,39 @@ __u64 mg_kernel_dev(dev_t dev)
 int mg_trust_open(const char *path, struct stat *st)
 {
 	struct stat named;
-	int fd;
+	int fd = -1;
+	int ret;
 
 	/* Opening a device or FIFO could block or have side effects: look first. */
-	if (stat(path, &named))
-		return -errno;
-	if (!S_ISREG(named.st_mode))
-		return -EINVAL;
+	if (stat(path, &named)) {
+		ret = -errno;
+		goto cleanup;
+	}
+	if (!S_ISREG(named.st_mode)) {
+		ret = -EINVAL;
+		goto cleanup;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st)) {
-		int error = -errno;
-
-		close(fd);
-		return error;
+	if (fd < 0 || fstat(fd, st)) {
+		ret = -errno;
+		goto cleanup;
 	}
-	if (!S_ISREG(st->st_mode) || st->st_dev != named.st_dev || st->st_ino != named.st_ino) {
-		close(fd);
-		return S_ISREG(st->st_mode) ? -ESTALE : -EINVAL;
+	if (!S_ISREG(st->st_mode)) {
+		ret = -EINVAL;
+		goto cleanup;
 	}
-	return fd;
+	if (st->st_dev != named.st_dev || st->st_ino != named.st_ino) {
+		ret = -ESTALE;
+		goto cleanup;
+	}
+	ret = fd;
+	fd = -1;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }
 
 static bool same_version(const struct stat *a, const struct stat *b)
@@ -224,7 +235,7 @@ int mg_trust_check_signature(const struct mg_keyring *keyring, const char *path,
 	const EVP_MD *md[1];
 	struct mg_imasig sig;
 	struct stat st;
-	int fd, ret;
+	int fd, ret = 0;
 
 	memset(check, 0, sizeof(*check));
 	fd = mg_trust_open(path, &st);
@@ -240,14 +251,12 @@ int mg_trust_check_signature(const struct mg_keyring *keyring, const char *path,
 	}
 	md[0] = mg_ima_hash_md(sig.hash_algo);
 	ret = mg_trust_hash_fd(fd, &st, md, 1, digest);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
+	if (ret)
+		goto cleanup;
 	check->status = mg_imasig_verify(keyring, &sig, digest[0], EVP_MD_get_size(md[0]), &check->signer);
 cleanup:
 	close(fd);
-	return 0;
+	return ret;
 }
 
 /*
@@ -301,10 +310,29 @@ static void explain(char *why, size_t why_size, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void digest_hex(const unsigned char *digest, size_t size, char *hex)
+/* Why nothing vouched for a file, source by source; SHA256 is NULL without allowlists. */
+static void describe_untrusted(const struct mg_trust_ctx *ctx, enum mg_imasig_status sig_status,
+			       const unsigned char *sha256, enum mg_dpkg_verdict package_verdict,
+			       const char *package, char *why, size_t why_size)
 {
-	for (size_t i = 0; i < size; i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
+	char allowlist_part[128] = "no allowlists", package_part[256];
+
+	if (sha256) {
+		int used = snprintf(allowlist_part, sizeof(allowlist_part), "SHA-256 ");
+
+		for (size_t i = 0; i < MG_SHA256_BYTES; i++)
+			used += snprintf(allowlist_part + used, sizeof(allowlist_part) - used, "%02x", sha256[i]);
+		snprintf(allowlist_part + used, sizeof(allowlist_part) - used, " is in no allowlist");
+	}
+	if (!ctx->dpkg)
+		snprintf(package_part, sizeof(package_part), "package trust is off");
+	else if (package_verdict == MG_DPKG_MISMATCH)
+		snprintf(package_part, sizeof(package_part), "content differs from what package %s installed",
+			 package);
+	else
+		snprintf(package_part, sizeof(package_part), "no installed package has it");
+	explain(why, why_size, "not trusted: %.*s; %s; %s", status_summary(sig_status),
+		mg_imasig_strerror(sig_status), allowlist_part, package_part);
 }
 
 int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
@@ -313,8 +341,7 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 	unsigned char xattr[MG_IMASIG_MAX_XATTR_BYTES + 1];
 	unsigned char digests[MG_TRUST_MAX_DIGESTS][EVP_MAX_MD_SIZE];
 	const EVP_MD *mds[MG_TRUST_MAX_DIGESTS];
-	char canonical[PATH_MAX], alias[PATH_MAX], sha256_hex[2 * MG_SHA256_BYTES + 1];
-	char allowlist_part[128], package_part[256];
+	char canonical[PATH_MAX], alias[PATH_MAX];
 	const char *names[3];
 	const char *package = NULL;
 	const struct mg_key *signer = NULL;
@@ -407,21 +434,8 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 		}
 	}
 
-	if (sha256_slot >= 0) {
-		digest_hex(digests[sha256_slot], MG_SHA256_BYTES, sha256_hex);
-		snprintf(allowlist_part, sizeof(allowlist_part), "SHA-256 %s is in no allowlist", sha256_hex);
-	} else {
-		snprintf(allowlist_part, sizeof(allowlist_part), "no allowlists");
-	}
-	if (!ctx->dpkg)
-		snprintf(package_part, sizeof(package_part), "package trust is off");
-	else if (package_verdict == MG_DPKG_MISMATCH)
-		snprintf(package_part, sizeof(package_part), "content differs from what package %s installed",
-			 package);
-	else
-		snprintf(package_part, sizeof(package_part), "no installed package has it");
-	explain(why, why_size, "not trusted: %.*s; %s; %s", status_summary(sig_status),
-		mg_imasig_strerror(sig_status), allowlist_part, package_part);
+	describe_untrusted(ctx, sig_status, sha256_slot >= 0 ? digests[sha256_slot] : NULL, package_verdict,
+			   package, why, why_size);
 	ret = MG_TRUST_NONE;
 cleanup:
 	close(fd);

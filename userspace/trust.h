@@ -45,7 +45,7 @@ __u64 mg_kernel_dev(dev_t dev);
  * Evaluates the regular file at PATH. Fills KEY and TRUST (source, key_id
  * of the policy key that signed it, change time) and returns the source:
  * MG_TRUST_NONE when nothing vouches for it. Returns -errno when PATH cannot
- * be examined (-EINVAL: not a regular file); KEY and TRUST are then unset.
+ * be examined (-EINVAL: not a regular file); KEY and TRUST then mean nothing.
  */
 int mg_trust_evaluate(const struct mg_trust_ctx *ctx, const char *path,
 		      struct mg_trust_key *key, struct mg_trust *trust);

@@ -101,6 +101,21 @@ static const char *open_error(int error)
 	       error == -ESTALE ? "it was replaced while it was opened; try again" : strerror(-error);
 }
 
+static const char *setxattr_advice(int error)
+{
+	switch (error) {
+	case ENOTSUP:
+		return "keep signed programs on a filesystem with security xattrs (ext4, xfs, btrfs)";
+	case EPERM:
+	case EACCES:
+		return "security xattrs need root: run medguard sign as root";
+	case EROFS:
+		return "sign the file where it is built, or remount the filesystem read-write";
+	default:
+		return "check the filesystem";
+	}
+}
+
 static int sign_file(const char *path, EVP_PKEY *private_key, __u32 keyid, unsigned int hash_algo)
 {
 	unsigned char xattr[MG_IMASIG_MAX_XATTR_BYTES];
@@ -130,10 +145,9 @@ static int sign_file(const char *path, EVP_PKEY *private_key, __u32 keyid, unsig
 		goto cleanup;
 	}
 	if (fsetxattr(fd, MG_IMA_XATTR_NAME, xattr, size, 0)) {
+		error = errno;
 		fprintf(stderr, "medguard: cannot write %s of %s: %s; %s\n", MG_IMA_XATTR_NAME, path,
-			strerror(errno),
-			errno == ENOTSUP ? "keep signed programs on a filesystem with security xattrs (ext4, xfs, btrfs)" :
-			"run as root");
+			strerror(error), setxattr_advice(error));
 		goto cleanup;
 	}
 	printf("%s: signed, key %08x (%s)\n", path, keyid, mg_ima_hash_name(hash_algo));

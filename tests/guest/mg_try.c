@@ -18,13 +18,13 @@
 
 static int open_how(const char *path, int flags)
 {
-	struct open_how how = { .flags = (unsigned long long)flags, .mode = 0644 };
+	struct open_how how = { .flags = (unsigned long long)flags };
 
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }
 
-/* Reopens PATH through a file handle, which names the inode without a path. */
-static int open_by_handle(const char *path, int flags)
+/* Reopens PATH through a file handle, which names the inode without a path; MOUNT_DIR is on its mount. */
+static int open_by_handle(const char *path, const char *mount_dir, int flags)
 {
 	struct file_handle *handle = malloc(sizeof(*handle) + MAX_HANDLE_SZ);
 	int mount_id, mount_fd, fd = -1;
@@ -33,7 +33,7 @@ static int open_by_handle(const char *path, int flags)
 		return -1;
 	handle->handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(AT_FDCWD, path, handle, &mount_id, 0) == 0) {
-		mount_fd = open("/", O_RDONLY | O_DIRECTORY);
+		mount_fd = open(mount_dir, O_RDONLY | O_DIRECTORY);
 		fd = open_by_handle_at(mount_fd, handle, flags);
 		close(mount_fd);
 	}
@@ -89,6 +89,38 @@ static int mmap_exec(const char *path)
 	return 0;
 }
 
+/* Keeps PATH open for SECONDS, so that another process can reach it through /proc/PID/fd. */
+static int hold(const char *path, const char *seconds)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	printf("%d %d\n", getpid(), fd);
+	fflush(stdout);
+	sleep(seconds ? (unsigned int)atoi(seconds) : 5);
+	close(fd);
+	return 0;
+}
+
+/* Runs a copy of PROGRAM from an anonymous memfd, which no trust store knows: `PROGRAM read ARG`. */
+static int memfd_exec(const char *program, const char *arg)
+{
+	char buffer[65536];
+	char *const args[] = { "mg_try", "read", (char *)arg, NULL };
+	int source = open(program, O_RDONLY), memfd = memfd_create("payload", MFD_CLOEXEC);
+	ssize_t n;
+
+	if (source < 0 || memfd < 0)
+		return -1;
+	while ((n = read(source, buffer, sizeof(buffer))) > 0)
+		if (write(memfd, buffer, (size_t)n) != n)
+			return -1;
+	close(source);
+	fexecve(memfd, args, environ);
+	return -1;
+}
+
 static int run(const char *op, const char *path, const char *arg)
 {
 	if (!strcmp(op, "read"))
@@ -104,7 +136,7 @@ static int run(const char *op, const char *path, const char *arg)
 	if (!strcmp(op, "openat2-read"))
 		return done(open_how(path, O_RDONLY), read_all);
 	if (!strcmp(op, "handle-read"))
-		return done(open_by_handle(path, O_RDONLY), read_all);
+		return done(open_by_handle(path, arg ? arg : "/", O_RDONLY), read_all);
 	if (!strcmp(op, "truncate"))
 		return truncate(path, 0);
 	if (!strcmp(op, "ftruncate"))
@@ -128,11 +160,15 @@ static int run(const char *op, const char *path, const char *arg)
 	if (!strcmp(op, "utimes"))
 		return utimensat(AT_FDCWD, path, NULL, 0);
 	if (!strcmp(op, "setxattr"))
-		return setxattr(path, "user.medguard", "x", 1, 0);
+		return setxattr(path, "trusted.medguard", "x", 1, 0);
 	if (!strcmp(op, "removexattr"))
-		return removexattr(path, "user.medguard");
+		return removexattr(path, "trusted.medguard");
 	if (!strcmp(op, "mmap-exec"))
 		return mmap_exec(path);
+	if (!strcmp(op, "hold"))
+		return hold(path, arg);
+	if (!strcmp(op, "memfd-exec") && arg)
+		return memfd_exec(path, arg);
 	if (!strcmp(op, "exec")) {
 		execl(path, path, (char *)NULL);
 		return -1;

@@ -26,7 +26,7 @@ struct compiled {
 	char *diag; /* every diagnostic, one per line */
 };
 
-static void policy_test_setup(void)
+static inline void policy_test_setup(void)
 {
 	snprintf(policy_test_dir, sizeof(policy_test_dir), "/tmp/medguard-policy-test-XXXXXX");
 	if (!mkdtemp(policy_test_dir)) {
@@ -35,7 +35,7 @@ static void policy_test_setup(void)
 	}
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static inline int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -43,13 +43,13 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
-static void policy_test_teardown(void)
+static inline void policy_test_teardown(void)
 {
 	nftw(policy_test_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* TEXT with every @DIR@ replaced by the scratch directory; the caller frees it. */
-static char *expand(const char *text)
+static inline char *expand(const char *text)
 {
 	size_t dir_len = strlen(policy_test_dir);
 	size_t len = 0;
@@ -69,7 +69,7 @@ static char *expand(const char *text)
 }
 
 /* Writes LEN bytes to NAME in the scratch directory; returns the path (static). */
-static const char *write_bytes(const char *name, const char *data, size_t len)
+static inline const char *write_bytes(const char *name, const char *data, size_t len)
 {
 	static char path[256];
 	FILE *file;
@@ -84,7 +84,7 @@ static const char *write_bytes(const char *name, const char *data, size_t len)
 }
 
 /* Writes TEXT, @DIR@ expanded, to NAME in the scratch directory. */
-static const char *write_policy(const char *name, const char *text)
+static inline const char *write_policy(const char *name, const char *text)
 {
 	char *expanded = expand(text);
 	const char *path = write_bytes(name, expanded, strlen(expanded));
@@ -94,7 +94,7 @@ static const char *write_policy(const char *name, const char *text)
 }
 
 /* Makes directory NAME in the scratch directory. */
-static void make_dir(const char *name)
+static inline void make_dir(const char *name)
 {
 	char path[256];
 
@@ -102,7 +102,7 @@ static void make_dir(const char *name)
 	mkdir(path, 0755);
 }
 
-static struct compiled compile_file(const char *path)
+static inline struct compiled compile_file(const char *path)
 {
 	struct compiled result = { 0 };
 	size_t size = 0;
@@ -114,7 +114,7 @@ static struct compiled compile_file(const char *path)
 }
 
 /* Compiles TEXT, @DIR@ expanded, from the file test.policy in the scratch directory. */
-static struct compiled compile_text(const char *text)
+static inline struct compiled compile_text(const char *text)
 {
 	char path[256];
 
@@ -122,7 +122,7 @@ static struct compiled compile_text(const char *text)
 	return compile_file(path);
 }
 
-static void compiled_free(struct compiled *result)
+static inline void compiled_free(struct compiled *result)
 {
 	mg_policy_free(result->policy);
 	free(result->diag);
@@ -132,9 +132,9 @@ static void compiled_free(struct compiled *result)
 /* The policy's diagnostics contain NEEDLE, @DIR@ expanded. */
 #define ASSERT_DIAG(result, needle, name)                     \
 	({                                                    \
-		char *___n = expand(needle);                  \
-		int ___ok = ASSERT_HAS((result).diag, ___n, name); \
-		free(___n);                                   \
+		char *___expanded = expand(needle);                  \
+		int ___ok = ASSERT_HAS((result).diag, ___expanded, name); \
+		free(___expanded);                                 \
 		___ok;                                        \
 	})
 

@@ -273,6 +273,34 @@ static void test_empty_database(void)
 	mg_dpkg_free(dpkg);
 }
 
+static void test_damaged_database(void)
+{
+	char damaged[512], expected[1024];
+	struct mg_dpkg *dpkg;
+
+	snprintf(damaged, sizeof(damaged), "%s/damaged-dpkg", fixture_dir);
+	run_shell("mkdir -p '%s/info/cut.md5sums'", damaged);
+	write_text(fixture_path("damaged-dpkg/status"), "Package: cut\nStatus: install ok installed\n");
+	write_text(fixture_path("damaged-dpkg/diversions"), "/usr/bin/a\n/usr/bin/a.distrib\n");
+	dpkg = mg_dpkg_load(damaged, err, sizeof(err));
+	if (!ASSERT_TRUE(dpkg != NULL, err))
+		return;
+	ASSERT_EQ(mg_dpkg_problems(dpkg), 2, "two problems");
+	snprintf(expected, sizeof(expected),
+		 "%s/diversions ends in an incomplete diversion; check it with 'dpkg-divert --list'", damaged);
+	ASSERT_STREQ(mg_dpkg_first_problem(dpkg), expected, "the diversions first");
+	mg_dpkg_free(dpkg);
+
+	write_text(fixture_path("damaged-dpkg/diversions"), "");
+	dpkg = mg_dpkg_load(damaged, err, sizeof(err));
+	if (!ASSERT_TRUE(dpkg != NULL, err))
+		return;
+	snprintf(expected, sizeof(expected),
+		 "cannot read %s/info/cut.md5sums: Is a directory; files of cut are not trusted as packaged", damaged);
+	ASSERT_STREQ(mg_dpkg_first_problem(dpkg), expected, "an unreadable md5sums");
+	mg_dpkg_free(dpkg);
+}
+
 static void test_import_dpkg(void)
 {
 	struct mg_allowlist *allowlist = mg_allowlist_new();
@@ -339,6 +367,7 @@ int main(void)
 	RUN(test_problems);
 	RUN(test_missing_database);
 	RUN(test_empty_database);
+	RUN(test_damaged_database);
 	RUN(test_import_dpkg);
 	fixture_teardown();
 	return unit_done();

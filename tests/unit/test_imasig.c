@@ -271,7 +271,9 @@ static void test_mutated_signatures_refused(void)
 
 			memcpy(blob, good, size);
 			for (int i = 0; i < nbytes; i++)
-				blob[fixture_random(&state) % size] = fixture_random(&state);
+				blob[fixture_random(&state) % size] ^= 1 + fixture_random(&state) % 255;
+			if (memcmp(blob, good, size) == 0)
+				continue; /* two changes of one byte cancelled out */
 			accepted += parse_and_verify(blob, size) == MG_IMASIG_VALID;
 			tried++;
 		}

@@ -139,7 +139,7 @@ static void test_describe_tokens(void)
 static void test_quote(void)
 {
 	char buf[MG_QUOTE_MAX];
-	char long_text[200];
+	char long_text[400];
 
 	ASSERT_STREQ(mg_quote(buf, sizeof(buf), "a\x01\\b\xff", 5), "a\\x01\\\\b\\xff", "escaped");
 	memset(long_text, 'x', sizeof(long_text));

@@ -334,7 +334,7 @@ static const struct {
 	{ "program p exe \"/x\" signed-by;", "1:29: error: expected a key name after 'signed-by', found ';'" },
 	{ "program p exe \"/x\" digest abc;", "1:27: error: expected the digest in double quotes, as \"sha256:<64 hex digits>\", found 'abc'" },
 	{ "program p exe \"/x\" signed-by a signed-by b;", "1:32: error: program 'p' already names its key at line 1" },
-	{ "program p exe \"/x\" digest \"a\" digest \"b\";", "1:32: error: program 'p' already has a digest at line 1" },
+	{ "program p exe \"/x\" digest \"a\" digest \"b\";", "1:31: error: program 'p' already has a digest at line 1" },
 	{ "on { }", "1:4: error: expected the name of the records after 'on', found '{'" },
 	{ "on t allow", "1:6: error: expected '{' to open the rules for 't', found 'allow'" },
 	{ "on t { permit a read; }", "1:8: error: expected a rule: allow, deny, audit deny or default, found 'permit'" },

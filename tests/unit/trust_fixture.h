@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 static char fixture_dir[64];
+static char fixture_stdout_path[128], fixture_stderr_path[128];
 static int fixture_saved_stdout = -1, fixture_saved_stderr = -1;
 static char *captured_out, *captured_err;
 
@@ -99,8 +100,8 @@ static inline void capture_start(void)
 	fflush(stderr);
 	fixture_saved_stdout = dup(1);
 	fixture_saved_stderr = dup(2);
-	out = open(fixture_path(".stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	err = open(fixture_path(".stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	out = open(fixture_stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	err = open(fixture_stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(out, 1);
 	dup2(err, 2);
 	close(out);
@@ -118,8 +119,8 @@ static inline void capture_stop(void)
 	close(fixture_saved_stderr);
 	free(captured_out);
 	free(captured_err);
-	captured_out = read_text(fixture_path(".stdout"));
-	captured_err = read_text(fixture_path(".stderr"));
+	captured_out = read_text(fixture_stdout_path);
+	captured_err = read_text(fixture_stderr_path);
 }
 
 /* Runs a medguard command's function on a NULL-terminated argument list, capturing its output. */
@@ -140,6 +141,8 @@ static inline void fixture_setup(void)
 		perror("mkdtemp");
 		exit(1);
 	}
+	snprintf(fixture_stdout_path, sizeof(fixture_stdout_path), "%s/.stdout", fixture_dir);
+	snprintf(fixture_stderr_path, sizeof(fixture_stderr_path), "%s/.stderr", fixture_dir);
 }
 
 static inline void fixture_teardown(void)

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The verdict on one file: the IMA digsig v2 signature in its security.ima,
+ * checked with the loaded keys over a digest of its content. The header is
+ * parsed as strictly as the userspace verifier does (userspace/imasig.c),
+ * check for check, so that both give the same status for the same bytes.
+ */
+#include <crypto/hash.h>
+#include <crypto/hash_info.h>
+#include <linux/fs.h>
+#include <linux/iversion.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/xattr.h>
+
+#include "compat.h"
+#include "internal.h"
+
+/* enum evm_ima_xattr_type of security/integrity/integrity.h, which is not exported */
+#define IMA_XATTR_DIGEST 0x01
+#define IMA_XATTR_DIGSIG 0x03
+#define IMA_XATTR_DIGEST_NG 0x04
+#define IMA_DIGSIG_VERSION 2
+#define IMA_DIGSIG_HEADER_BYTES 9
+
+/* Bytes read at a time while hashing; the task can be killed between reads. */
+#define HASH_CHUNK_BYTES (128 * 1024)
+
+/* The digests signatures may use, by enum hash_algo; NULL for every other id. */
+static struct crypto_shash *hash_tfms[HASH_ALGO__LAST];
+
+struct ima_signature {
+	unsigned int hash_algo;
+	u32 keyid;
+	const u8 *sig;
+	unsigned int sig_size;
+};
+
+int mg_file_trust_init(void)
+{
+	static const enum hash_algo accepted[] = { HASH_ALGO_SHA256, HASH_ALGO_SHA384, HASH_ALGO_SHA512 };
+	struct crypto_shash *tfm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(accepted); i++) {
+		tfm = crypto_alloc_shash(hash_algo_name[accepted[i]], 0, 0);
+		if (IS_ERR(tfm)) {
+			pr_err("medguard_kfuncs: the kernel has no %s (%ld); load its crypto module (modprobe crypto-%s) and insmod again\n",
+			       hash_algo_name[accepted[i]], PTR_ERR(tfm), hash_algo_name[accepted[i]]);
+			mg_file_trust_exit();
+			return PTR_ERR(tfm);
+		}
+		hash_tfms[accepted[i]] = tfm;
+	}
+	return 0;
+}
+
+void mg_file_trust_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < HASH_ALGO__LAST; i++) {
+		crypto_free_shash(hash_tfms[i]);
+		hash_tfms[i] = NULL;
+	}
+}
+
+static enum medguard_sig_status parse_signature(const u8 *xattr, size_t size, struct ima_signature *sig)
+{
+	size_t sig_size;
+
+	if (size < 1)
+		return MEDGUARD_SIG_TRUNCATED;
+	if (xattr[0] == IMA_XATTR_DIGEST || xattr[0] == IMA_XATTR_DIGEST_NG)
+		return MEDGUARD_SIG_NOT_SIGNATURE;
+	if (xattr[0] != IMA_XATTR_DIGSIG)
+		return MEDGUARD_SIG_BAD_TYPE;
+	if (size > MEDGUARD_IMA_XATTR_MAX_BYTES)
+		return MEDGUARD_SIG_OVERSIZED;
+	if (size < IMA_DIGSIG_HEADER_BYTES)
+		return MEDGUARD_SIG_TRUNCATED;
+	if (xattr[1] != IMA_DIGSIG_VERSION)
+		return MEDGUARD_SIG_BAD_VERSION;
+	if (xattr[2] >= HASH_ALGO__LAST)
+		return MEDGUARD_SIG_UNKNOWN_ALGO;
+	if (!hash_tfms[xattr[2]])
+		return MEDGUARD_SIG_REFUSED_ALGO;
+	if (size == IMA_DIGSIG_HEADER_BYTES)
+		return MEDGUARD_SIG_EMPTY;
+	sig_size = get_unaligned_be16(xattr + 7);
+	if (sig_size != size - IMA_DIGSIG_HEADER_BYTES)
+		return MEDGUARD_SIG_SIZE_MISMATCH;
+	sig->hash_algo = xattr[2];
+	sig->keyid = get_unaligned_be32(xattr + 3);
+	sig->sig = xattr + IMA_DIGSIG_HEADER_BYTES;
+	sig->sig_size = sig_size;
+	return MEDGUARD_SIG_VALID;
+}
+
+/* DIGEST of the first SIZE bytes of FILE, SIZE being i_size when judging began. */
+static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 *digest)
+{
+	struct crypto_shash *tfm = hash_tfms[hash_algo];
+	SHASH_DESC_ON_STACK(desc, tfm);
+	loff_t pos = 0;
+	ssize_t got;
+	void *chunk;
+	int err;
+
+	chunk = kvmalloc(HASH_CHUNK_BYTES, GFP_KERNEL);
+	if (!chunk)
+		return -ENOMEM;
+	desc->tfm = tfm;
+	err = crypto_shash_init(desc);
+	while (!err && pos < size) {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		got = kernel_read(file, chunk, min_t(loff_t, HASH_CHUNK_BYTES, size - pos), &pos);
+		if (got < 0)
+			err = got;
+		else if (got == 0)
+			break; /* shorter than it said: the digest will not match */
+		else
+			err = crypto_shash_update(desc, chunk, got);
+		cond_resched();
+	}
+	if (!err)
+		err = crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	kvfree(chunk);
+	return err;
+}
+
+/* What the status means for the file. */
+static u32 verdict_of(enum medguard_sig_status status)
+{
+	if (status == MEDGUARD_SIG_VALID)
+		return MEDGUARD_FILE_TRUSTED;
+	if (status == MEDGUARD_SIG_ABSENT || status == MEDGUARD_SIG_NOT_SIGNATURE)
+		return MEDGUARD_FILE_UNSIGNED;
+	return MEDGUARD_FILE_UNTRUSTED;
+}
+
+/* Judges FILE with its writers kept out; STATE is what the verdict depends on. */
+static int judge(struct file *file, struct mg_file_state *state, struct medguard_file_trust *result)
+{
+	struct inode *inode = file_inode(file);
+	struct ima_signature sig = {};
+	u8 digest[HASH_MAX_DIGESTSIZE];
+	int status;
+	ssize_t got;
+	u8 *xattr;
+	u64 epoch;
+	int err = 0;
+
+	xattr = kmalloc(MEDGUARD_IMA_XATTR_MAX_BYTES + 1, GFP_KERNEL);
+	if (!xattr)
+		return -ENOMEM;
+	epoch = mg_cache_epoch();
+	state->dev = inode->i_sb->s_dev;
+	state->ino = inode->i_ino;
+	state->ctime = inode_get_ctime(inode);
+	state->iversion = IS_I_VERSION(inode) ? inode_query_iversion(inode) : 0;
+	state->xattr = xattr;
+	result->dev = state->dev;
+	result->ino = state->ino;
+	result->ctime_sec = state->ctime.tv_sec;
+	result->ctime_nsec = state->ctime.tv_nsec;
+
+	/* the raw value, past LSM checks: the verdict must not depend on who asks */
+	got = __vfs_getxattr(file->f_path.dentry, inode, XATTR_NAME_IMA, xattr,
+			     MEDGUARD_IMA_XATTR_MAX_BYTES + 1);
+	if (got == -ENODATA || got == -EOPNOTSUPP) {
+		status = MEDGUARD_SIG_ABSENT;
+	} else if (got == -ERANGE) {
+		/* too long to keep for the cache: judged again each time, which costs no hashing */
+		result->status = MEDGUARD_SIG_OVERSIZED;
+		result->verdict = verdict_of(MEDGUARD_SIG_OVERSIZED);
+		goto cleanup;
+	} else if (got < 0) {
+		err = got;
+		goto cleanup;
+	} else {
+		state->xattr_size = got;
+		status = parse_signature(xattr, got, &sig);
+	}
+
+	if (mg_cache_lookup(state, result)) {
+		result->flags |= MEDGUARD_FILE_CACHED;
+		goto cleanup;
+	}
+	if (status == MEDGUARD_SIG_VALID) {
+		result->sig_keyid = sig.keyid;
+		/* nobody could vouch for it: not worth reading the content */
+		if (!mg_keys_answer_to(sig.keyid))
+			status = MEDGUARD_SIG_UNKNOWN_KEY;
+	}
+	if (status == MEDGUARD_SIG_VALID) {
+		err = hash_file(file, i_size_read(inode), sig.hash_algo, digest);
+		if (err)
+			goto cleanup;
+		status = mg_keys_verify(sig.keyid, sig.hash_algo, digest, hash_digest_size[sig.hash_algo],
+					sig.sig, sig.sig_size, &result->key_id);
+		if (status < 0) {
+			err = status;
+			goto cleanup;
+		}
+	}
+	result->status = status;
+	result->verdict = verdict_of(status);
+	mg_cache_insert(state, result, epoch);
+cleanup:
+	kfree(xattr);
+	return err;
+}
+
+int mg_file_trust(struct file *file, struct medguard_file_trust *result)
+{
+	struct mg_file_state state = {};
+	struct inode *inode;
+	int err;
+
+	if (!file)
+		return -EINVAL;
+	inode = file_inode(file);
+	if (!S_ISREG(inode->i_mode))
+		return -EINVAL;
+	/* kernel_read() warns on a file not open for reading */
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ))
+		return -EBADF;
+	/*
+	 * What was hashed must be what the verdict is about: nobody may open
+	 * the file for writing until it is judged. An exec holds this already.
+	 */
+	err = deny_write_access(file);
+	if (err)
+		return err;
+	err = judge(file, &state, result);
+	allow_write_access(file);
+	return err;
+}

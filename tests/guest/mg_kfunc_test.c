@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mg_kfunc_test: drives the medguard_kfuncs module's kfuncs for
+ * tests/guest/test_kmod.sh, one line of output per step.
+ *
+ *   mg_kfunc_test keys PUBLIC_KEY...   loads the keys, with policy ids 1, 2, ...
+ *   mg_kfunc_test run STEP...          attaches the exec-trust programs (with a
+ *                                      trust map of its own) and a test program,
+ *                                      then does each STEP in order:
+ *
+ *   judge:PATH       medguard_kfunc_file_trust() on PATH opened read-only
+ *   short:PATH       the same with a result buffer smaller than the struct
+ *   write-only:PATH  the same on PATH opened write-only
+ *   busy:PATH        the same while another descriptor has PATH open for writing
+ *   pipe: socket:    the same on a pipe, a socket
+ *   exec:PATH        fork and execve PATH; then what the trust map says of it
+ *   map:PATH         what the trust map says of PATH
+ *   append:PATH      appends a byte to PATH
+ *   entropy:PATH     medguard_kfunc_entropy() of the first 4096 bytes of PATH
+ *   forget:DEV:INO   medguard_kfunc_cache_forget(DEV, INO)
+ *   null-file:       medguard_kfunc_file_trust(NULL), from a child's exec
+ *   fuzz:PATH:N:SEED N mutations of PATH's security.ima, each judged
+ *
+ * Exit 0 when every step could be done (whatever the kfuncs answered), 1 when not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kfuncs.h"
+#include "medguard_kfuncs_test.h"
+#include "medguard_kfuncs_test.skel.h"
+#include "trust.h"
+
+#define TRUST_MAP_ENTRIES 1024
+#define MAX_BLOB (MEDGUARD_IMA_XATTR_MAX_BYTES + 1024)
+
+struct driver {
+	struct medguard_kfuncs_test *test;
+	struct mg_exec_trust *exec_trust;
+	int trust_map_fd;
+	/* Newer verifiers refuse to hand the kfunc a pointer that may be NULL at all. */
+	bool null_file_refused_by_verifier;
+};
+
+static const char *const status_names[MEDGUARD_SIG_NSTATUS] = {
+	"valid", "absent", "truncated", "oversized", "not-signature", "bad-type", "bad-version",
+	"unknown-algo", "refused-algo", "empty", "size-mismatch", "unknown-key", "bad-signature",
+};
+
+static const char *verdict_name(__u32 verdict)
+{
+	switch (verdict) {
+	case MEDGUARD_FILE_TRUSTED:
+		return "trusted";
+	case MEDGUARD_FILE_UNSIGNED:
+		return "unsigned";
+	case MEDGUARD_FILE_UNTRUSTED:
+		return "untrusted";
+	default:
+		return "none";
+	}
+}
+
+static const char *status_name(__u32 status)
+{
+	return status < MEDGUARD_SIG_NSTATUS ? status_names[status] : "none";
+}
+
+static __u64 cache_misses(void)
+{
+	struct mg_kfuncs_cache_stats stats = { 0 };
+
+	mg_kfuncs_cache_stats(&stats);
+	return stats.misses;
+}
+
+/* Has the test program call kfunc CALL on FD's file; 0, or -1 when the ioctl never reached it. */
+static int call_on_fd(struct driver *driver, int fd, enum mg_test_call call)
+{
+	__u32 before = driver->test->bss->ioctl_calls;
+
+	ioctl(fd, MG_TEST_IOCTL, (unsigned long)call);
+	return driver->test->bss->ioctl_calls == before + 1 ? 0 : -1;
+}
+
+static void print_judgement(struct driver *driver, const char *step, const char *path, __u64 misses_before)
+{
+	const struct medguard_file_trust *result = &driver->test->bss->trust_result;
+	int ret = driver->test->bss->trust_ret;
+
+	if (ret) {
+		printf("%s %s ret=%d\n", step, path, ret);
+		return;
+	}
+	printf("%s %s ret=0 verdict=%s status=%s key_id=%u sig_keyid=%08x cached=%s misses=+%llu\n", step, path,
+	       verdict_name(result->verdict), status_name(result->status), result->key_id, result->sig_keyid,
+	       (result->flags & MEDGUARD_FILE_CACHED) ? "yes" : "no",
+	       (unsigned long long)(cache_misses() - misses_before));
+}
+
+/* judge:, short:, write-only:, busy: */
+static int judge_path(struct driver *driver, const char *step, const char *path)
+{
+	enum mg_test_call call = strcmp(step, "short") ? MG_TEST_CALL_TRUST : MG_TEST_CALL_TRUST_SHORT_RESULT;
+	int flags = strcmp(step, "write-only") ? O_RDONLY : O_WRONLY;
+	__u64 misses = cache_misses();
+	int fd = -1, writer = -1, ret = -1;
+
+	if (!strcmp(step, "busy")) {
+		writer = open(path, O_WRONLY | O_APPEND);
+		if (writer < 0)
+			goto cleanup;
+	}
+	fd = open(path, flags | O_NONBLOCK);
+	if (fd < 0 || call_on_fd(driver, fd, call))
+		goto cleanup;
+	print_judgement(driver, step, path, misses);
+	ret = 0;
+cleanup:
+	if (ret)
+		printf("%s %s failed: %s\n", step, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (writer >= 0)
+		close(writer);
+	return ret;
+}
+
+/* pipe: and socket: */
+static int judge_special(struct driver *driver, const char *step)
+{
+	int fds[2], ret;
+
+	if (!strcmp(step, "pipe") ? pipe(fds) : socketpair(AF_UNIX, SOCK_STREAM, 0, fds)) {
+		printf("%s: failed: %s\n", step, strerror(errno));
+		return -1;
+	}
+	ret = call_on_fd(driver, fds[0], MG_TEST_CALL_TRUST);
+	if (!ret)
+		print_judgement(driver, step, "-", 0);
+	else
+		printf("%s: failed: the test program did not run\n", step);
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
+static int run_child(const char *path)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* What the trust map says of PATH, after STEP; MISSES is the cache's count before it. */
+static int print_map_entry(struct driver *driver, const char *step, const char *path, int exit_status,
+			   __u64 misses)
+{
+	struct mg_trust_key key = { 0 };
+	struct mg_trust trust;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		printf("%s %s failed: %s\n", step, path, strerror(errno));
+		return -1;
+	}
+	printf("%s %s exit=%d", step, path, exit_status);
+	key.dev = mg_kernel_dev(st.st_dev);
+	key.ino = st.st_ino;
+	if (bpf_map_lookup_elem(driver->trust_map_fd, &key, &trust))
+		printf(" map=none");
+	else
+		printf(" map=%s key_id=%u ctime=%s", trust.source == MG_TRUST_SIGNATURE ? "signature" : "other",
+		       trust.key_id,
+		       trust.ctime_sec == st.st_ctim.tv_sec && trust.ctime_nsec == (__u32)st.st_ctim.tv_nsec ? "match"
+													 : "differs");
+	printf(" misses=+%llu\n", (unsigned long long)(cache_misses() - misses));
+	return 0;
+}
+
+static int exec_path(struct driver *driver, const char *path)
+{
+	__u64 misses = cache_misses();
+	int status = run_child(path);
+
+	if (status < 0) {
+		printf("exec %s failed: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return print_map_entry(driver, "exec", path, status, misses);
+}
+
+static int append_byte(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	int ret = fd >= 0 && write(fd, "\n", 1) == 1 ? 0 : -1;
+
+	if (fd >= 0)
+		close(fd);
+	printf("append %s %s\n", path, ret ? strerror(errno) : "done");
+	return ret;
+}
+
+static int entropy_of(struct driver *driver, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t got = fd < 0 ? -1 : read(fd, driver->test->bss->entropy_sample, sizeof(driver->test->bss->entropy_sample));
+	int ret = -1;
+
+	if (got < 0) {
+		printf("entropy %s failed: %s\n", path, strerror(errno));
+		goto cleanup;
+	}
+	driver->test->bss->entropy_sample_size = (__u32)got;
+	if (call_on_fd(driver, fd, MG_TEST_CALL_ENTROPY)) {
+		printf("entropy %s failed: the test program did not run\n", path);
+		goto cleanup;
+	}
+	printf("entropy %s bytes=%zd millibits=%u\n", path, got, driver->test->bss->entropy_result);
+	ret = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int forget(struct driver *driver, const char *spec)
+{
+	unsigned long long dev, ino;
+	int fd;
+
+	if (sscanf(spec, "%lli:%lli", &dev, &ino) != 2) {
+		printf("forget %s failed: not DEV:INO\n", spec);
+		return -1;
+	}
+	driver->test->bss->forget_dev = dev;
+	driver->test->bss->forget_ino = ino;
+	fd = open("/dev/null", O_RDONLY);
+	if (fd < 0 || call_on_fd(driver, fd, MG_TEST_CALL_FORGET)) {
+		printf("forget %s failed\n", spec);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	printf("forget %s done\n", spec);
+	return 0;
+}
+
+static int null_file(struct driver *driver)
+{
+	__u32 before = driver->test->bss->exec_calls;
+
+	if (driver->null_file_refused_by_verifier) {
+		printf("null-file refused-by-verifier\n");
+		return 0;
+	}
+	run_child("/bin/true");
+	if (driver->test->bss->exec_calls != before + 1) {
+		printf("null-file failed: the exec program did not run\n");
+		return -1;
+	}
+	printf("null-file ret=%d\n", driver->test->bss->null_file_ret);
+	return 0;
+}
+
+/* ---- fuzzing security.ima ------------------------------------------------- */
+
+static __u64 rng_state;
+
+static __u32 rng(void)
+{
+	/* xorshift64*: reproducible from the seed the output names */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (__u32)((rng_state * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+static void set_sig_size(unsigned char *blob, size_t size)
+{
+	size_t sig_size = size > 9 ? size - 9 : 0;
+
+	if (size >= 9) {
+		blob[7] = (unsigned char)(sig_size >> 8);
+		blob[8] = (unsigned char)sig_size;
+	}
+}
+
+/* One mutation of ORIGINAL into BLOB; returns its size. */
+static size_t mutate(const unsigned char *original, size_t size, unsigned char *blob)
+{
+	size_t at, n, i;
+
+	memcpy(blob, original, size);
+	switch (rng() % 10) {
+	case 0: /* one bit anywhere */
+		blob[rng() % size] ^= (unsigned char)(1u << (rng() % 8));
+		return size;
+	case 1: /* one byte anywhere */
+		blob[rng() % size] = (unsigned char)rng();
+		return size;
+	case 2: /* bits of the signature only: the header stays valid, the checks reach the crypto */
+		for (n = 1 + rng() % 3; n; n--)
+			blob[9 + rng() % (size - 9)] ^= (unsigned char)(1u << (rng() % 8));
+		return size;
+	case 3: /* cut short, the size field sometimes following */
+		n = rng() % size;
+		if (rng() % 2)
+			set_sig_size(blob, n);
+		return n;
+	case 4: /* grown, the size field sometimes following */
+		n = size + 1 + rng() % 32;
+		for (i = size; i < n; i++)
+			blob[i] = (unsigned char)rng();
+		if (rng() % 2)
+			set_sig_size(blob, n);
+		return n;
+	case 5: /* a header field at random */
+		at = 1 + rng() % 8;
+		blob[at] = (unsigned char)rng();
+		return size;
+	case 6: /* a signature of random bytes */
+		for (i = 9; i < size; i++)
+			blob[i] = (unsigned char)rng();
+		return size;
+	case 7: /* a byte inserted into the signature, size field following */
+		at = 9 + rng() % (size - 9);
+		memmove(blob + at + 1, blob + at, size - at);
+		blob[at] = rng() % 2 ? 0 : (unsigned char)rng();
+		set_sig_size(blob, size + 1);
+		return size + 1;
+	case 8: /* a byte taken out of the signature, size field following */
+		at = 9 + rng() % (size - 9);
+		memmove(blob + at, blob + at + 1, size - at - 1);
+		set_sig_size(blob, size - 1);
+		return size - 1;
+	default: /* longer than any signature */
+		n = MEDGUARD_IMA_XATTR_MAX_BYTES + 1 + rng() % 512;
+		for (i = size; i < n; i++)
+			blob[i] = (unsigned char)rng();
+		set_sig_size(blob, n);
+		return n;
+	}
+}
+
+static void print_hex(const char *what, const unsigned char *blob, size_t size)
+{
+	printf("# %s: ", what);
+	for (size_t i = 0; i < size; i++)
+		printf("%02x", blob[i]);
+	printf("\n");
+}
+
+static int fuzz(struct driver *driver, const char *spec)
+{
+	unsigned char original[MAX_BLOB], blob[MAX_BLOB];
+	unsigned long evaluated = 0, refused = 0, trusted = 0, errors = 0, n, i;
+	char path[4096];
+	unsigned long long seed;
+	ssize_t original_size;
+	size_t size;
+	int fd = -1, ret = -1;
+
+	if (sscanf(spec, "%4095[^:]:%lu:%llu", path, &n, &seed) != 3) {
+		printf("fuzz %s failed: not PATH:N:SEED\n", spec);
+		return -1;
+	}
+	rng_state = seed ? seed : 1;
+	original_size = getxattr(path, MG_IMA_XATTR_NAME, original, sizeof(original));
+	if (original_size <= 9) {
+		printf("fuzz %s failed: no signature to mutate\n", path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		do
+			size = mutate(original, (size_t)original_size, blob);
+		while (size == (size_t)original_size && !memcmp(blob, original, size));
+		/* the kernel's IMA refuses some values outright (an empty one, an unknown type) */
+		if (setxattr(path, MG_IMA_XATTR_NAME, blob, size, 0)) {
+			refused++;
+			continue;
+		}
+		if (call_on_fd(driver, fd, MG_TEST_CALL_TRUST))
+			goto cleanup;
+		evaluated++;
+		if (driver->test->bss->trust_ret) {
+			errors++;
+			print_hex("error", blob, size);
+		} else if (driver->test->bss->trust_result.verdict == MEDGUARD_FILE_TRUSTED) {
+			trusted++;
+			print_hex("trusted", blob, size);
+		}
+	}
+	ret = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (setxattr(path, MG_IMA_XATTR_NAME, original, (size_t)original_size, 0))
+		ret = -1;
+	if (ret)
+		printf("fuzz %s failed: %s\n", path, strerror(errno));
+	else
+		printf("fuzz %s seed=%llu evaluated=%lu refused_by_kernel=%lu trusted=%lu errors=%lu\n", path, seed,
+		       evaluated, refused, trusted, errors);
+	return ret;
+}
+
+/* ---- the driver ---------------------------------------------------------- */
+
+static int step(struct driver *driver, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char name[32];
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(name)) {
+		printf("%s failed: not STEP:ARGUMENT\n", spec);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - spec), spec);
+	if (!strcmp(name, "judge") || !strcmp(name, "short") || !strcmp(name, "write-only") || !strcmp(name, "busy"))
+		return judge_path(driver, name, colon + 1);
+	if (!strcmp(name, "pipe") || !strcmp(name, "socket"))
+		return judge_special(driver, name);
+	if (!strcmp(name, "exec"))
+		return exec_path(driver, colon + 1);
+	if (!strcmp(name, "map"))
+		return print_map_entry(driver, "map", colon + 1, 0, cache_misses());
+	if (!strcmp(name, "append"))
+		return append_byte(colon + 1);
+	if (!strcmp(name, "entropy"))
+		return entropy_of(driver, colon + 1);
+	if (!strcmp(name, "forget"))
+		return forget(driver, colon + 1);
+	if (!strcmp(name, "null-file"))
+		return null_file(driver);
+	if (!strcmp(name, "fuzz"))
+		return fuzz(driver, colon + 1);
+	printf("%s failed: unknown step\n", spec);
+	return -1;
+}
+
+static int quiet(enum libbpf_print_level level, const char *format, va_list args)
+{
+	(void)level;
+	(void)format;
+	(void)args;
+	return 0;
+}
+
+static int open_test_programs(struct driver *driver, bool with_null_file)
+{
+	driver->test = medguard_kfuncs_test__open();
+	if (!driver->test)
+		return -errno;
+	driver->test->rodata->test_tgid = getpid();
+	bpf_program__set_autoload(driver->test->progs.mg_test_exec, with_null_file);
+	return medguard_kfuncs_test__load(driver->test);
+}
+
+/* With the NULL-file program where the verifier takes it, else without. */
+static int load_test_programs(struct driver *driver)
+{
+	libbpf_print_fn_t print = libbpf_set_print(quiet);
+	int err = open_test_programs(driver, true);
+
+	libbpf_set_print(print);
+	if (err) {
+		medguard_kfuncs_test__destroy(driver->test);
+		driver->null_file_refused_by_verifier = true;
+		err = open_test_programs(driver, false);
+	}
+	if (!err)
+		err = medguard_kfuncs_test__attach(driver->test);
+	if (err)
+		fprintf(stderr, "mg_kfunc_test: the kernel refused the test programs: %s\n", strerror(-err));
+	return err;
+}
+
+static int run(int nsteps, char **steps)
+{
+	struct driver driver = { .trust_map_fd = -1 };
+	int i, failed = 0;
+
+	driver.trust_map_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_trust", sizeof(struct mg_trust_key),
+					     sizeof(struct mg_trust), TRUST_MAP_ENTRIES, NULL);
+	if (driver.trust_map_fd < 0) {
+		fprintf(stderr, "mg_kfunc_test: cannot create a trust map: %s\n", strerror(errno));
+		failed = 1;
+		goto cleanup;
+	}
+	driver.exec_trust = mg_kfuncs_attach_exec_trust(driver.trust_map_fd, stderr);
+	if (!driver.exec_trust) {
+		failed = 1;
+		goto cleanup;
+	}
+	if (load_test_programs(&driver)) {
+		failed = 1;
+		goto cleanup;
+	}
+	for (i = 0; i < nsteps; i++) {
+		failed |= step(&driver, steps[i]) != 0;
+		fflush(stdout);
+	}
+cleanup:
+	medguard_kfuncs_test__destroy(driver.test);
+	mg_kfuncs_detach_exec_trust(driver.exec_trust);
+	if (driver.trust_map_fd >= 0)
+		close(driver.trust_map_fd);
+	return failed;
+}
+
+static int load_keys(int nkeys, char **paths)
+{
+	struct mg_keyring *keyring = mg_keyring_new();
+	char err[512];
+	int i, failed = 0;
+
+	if (!keyring)
+		return 1;
+	for (i = 0; i < nkeys && !failed; i++)
+		failed = mg_keyring_add_file(keyring, paths[i], NULL, (__u32)i + 1, err, sizeof(err)) != 0;
+	if (!failed)
+		failed = mg_kfuncs_load_keys(keyring, err, sizeof(err)) != 0;
+	if (failed)
+		printf("keys: %s\n", err);
+	else
+		printf("keys: %d loaded\n", nkeys);
+	mg_keyring_free(keyring);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "keys"))
+		return load_keys(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return run(argc - 2, argv + 2);
+	fprintf(stderr, "usage: mg_kfunc_test keys PUBLIC_KEY... | run STEP...\n");
+	return 2;
+}
