@@ -45,6 +45,8 @@ KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
 .PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest demo bench clean
 .DELETE_ON_ERROR:
+# Objects shared by several test binaries are kept, not rebuilt each run.
+.SECONDARY:
 
 all: bpf userspace kmod guest-tools
 
@@ -86,7 +88,7 @@ $(BUILD)/medguard: $(BUILD)/obj/main.o $(USER_OBJS)
 
 unit: $(UNIT_BINS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(SANITIZE) -Itests/unit $< $(ASAN_OBJS) -o $@ $(LDLIBS)
 
 # Programs the guest tests run: built on the host, run inside the guest.
@@ -113,7 +115,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(USER_SRCS) $(USER_HDRS) $(SKELETONS) | $(BUILD
 
 # The README's test command: host tests, then the guest suite on 6.1 and 6.12.
 check: deps
-	@$(MAKE) --no-print-directory all unit fuzz
+	@$(MAKE) --no-print-directory -j2 all unit fuzz
 	@bash tests/check
 
 check-host: unit fuzz

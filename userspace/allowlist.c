@@ -48,6 +48,11 @@ size_t mg_allowlist_count(const struct mg_allowlist *allowlist)
 	return allowlist->nentries;
 }
 
+const char *mg_allowlist_path_at(const struct mg_allowlist *allowlist, size_t index)
+{
+	return index < allowlist->nentries ? allowlist->entries[index].path : NULL;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	const struct allowlist_entry *x = a, *y = b;

@@ -32,6 +32,9 @@ int mg_allowlist_parse(struct mg_allowlist *allowlist, const char *name, const c
 
 size_t mg_allowlist_count(const struct mg_allowlist *allowlist);
 
+/* The path of entry INDEX (< count), or NULL for content allowed anywhere. */
+const char *mg_allowlist_path_at(const struct mg_allowlist *allowlist, size_t index);
+
 /* Is content with this digest allowed at any of PATHS (the names of one file)? */
 bool mg_allowlist_match(const struct mg_allowlist *allowlist, const unsigned char sha256[MG_SHA256_BYTES],
 			const char *const paths[], size_t npaths);

@@ -12,6 +12,6 @@ int mg_cmd_status(int argc, char **argv);
 int mg_cmd_policy(int argc, char **argv); /* check, show, reload */
 int mg_cmd_sign(int argc, char **argv);
 int mg_cmd_verify(int argc, char **argv);
-int mg_cmd_trust(int argc, char **argv); /* import-dpkg, add, list */
+int mg_cmd_trust(int argc, char **argv); /* import-dpkg, hash, check */
 
 #endif /* MEDGUARD_COMMANDS_H */

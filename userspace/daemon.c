@@ -115,11 +115,16 @@ static int trust_scanned(const char *path, const struct stat *st, void *arg)
 static void fill_trust(struct daemon *daemon)
 {
 	const struct mg_policy *policy = daemon->policy;
+	const struct mg_allowlist *allowlist;
 	size_t i, j;
 
 	for (i = 0; i < policy->nprograms; i++)
 		for (j = 0; j < policy->programs[i].nexes; j++)
 			trust_and_watch(daemon, policy->programs[i].exes[j]);
+	allowlist = mg_trust_ctx_allowlist(daemon->trust);
+	for (i = 0; i < mg_allowlist_count(allowlist); i++)
+		if (mg_allowlist_path_at(allowlist, i))
+			trust_and_watch(daemon, mg_allowlist_path_at(allowlist, i));
 	for (i = 0; i < policy->ntrust_scan; i++) {
 		mg_trust_watch_add_dir(daemon->watch, policy->trust_scan[i]);
 		mg_trust_scan(policy->trust_scan[i], MG_TRUST_SCAN_MAX_DEPTH, trust_scanned, daemon, stderr);
@@ -216,6 +221,13 @@ static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **tr
 	if (!policy) {
 		fprintf(stderr, "medguard: %s has %d error%s; fix them ('medguard policy check %s')\n",
 			daemon->policy_file, errors, errors == 1 ? "" : "s", daemon->policy_file);
+		return NULL;
+	}
+	if (policy->nmissing_paths) {
+		fprintf(stderr, "medguard: %s names %s, which does not exist; create it or fix the policy "
+				"(%zu missing path%s in all)\n", daemon->policy_file, policy->missing_paths[0],
+			policy->nmissing_paths, policy->nmissing_paths == 1 ? "" : "s");
+		mg_policy_free(policy);
 		return NULL;
 	}
 	if (daemon->mode_override >= 0)

@@ -25,6 +25,11 @@ struct mg_trust_ctx {
 	struct mg_dpkg *dpkg; /* NULL without trust_packages */
 };
 
+const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx)
+{
+	return ctx->allowlist;
+}
+
 __attribute__((format(printf, 2, 3)))
 static void diag_line(FILE *diag, const char *fmt, ...)
 {

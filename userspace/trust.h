@@ -19,6 +19,7 @@
 
 #include "../bpf/medguard.h"
 #include "imasig.h"
+#include "allowlist.h"
 #include "keyring.h"
 #include "policy.h"
 
@@ -37,6 +38,9 @@ struct mg_trust_ctx *mg_trust_ctx_new(const struct mg_policy *policy, FILE *diag
 struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_policy *policy, const char *dpkg_admindir,
 					 FILE *diag);
 void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
+
+/* The policy's allowlists, for the files they name by path. */
+const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
 
 /* st_dev in the kernel's encoding, as BPF programs see inode->i_sb->s_dev. */
 __u64 mg_kernel_dev(dev_t dev);

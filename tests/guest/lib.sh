@@ -27,6 +27,20 @@ expect() {
 	fi
 }
 
+# expect_denied NAME COMMAND...: COMMAND fails because the kernel said EPERM
+# (for programs, like shells, whose exit status does not say why).
+expect_denied() {
+	local name=$1 output status
+	shift
+	output=$("$@" 2>&1)
+	status=$?
+	if [ "$status" -ne 0 ] && echo "$output" | grep -qE 'EPERM|Operation not permitted'; then
+		ok "$name"
+	else
+		not_ok "$name (exit $status: $(echo "$output" | tail -n 2 | tr '\n' ' '))"
+	fi
+}
+
 # check NAME COMMAND...: COMMAND succeeds.
 check() {
 	local name=$1 output

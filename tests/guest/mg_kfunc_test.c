@@ -1,27 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mg_kfunc_test: drives the medguard_kfuncs module's kfuncs for
- * tests/guest/test_kmod.sh, one line of output per step.
+ * mg_kfunc_test STEP...: drives the medguard_kfuncs module for
+ * tests/guest/test_kmod.sh. It attaches the exec-trust programs (with a
+ * trust map of its own) and a test program, then does each STEP in order
+ * and prints one line for it:
  *
- *   mg_kfunc_test keys PUBLIC_KEY...   loads the keys, with policy ids 1, 2, ...
- *   mg_kfunc_test run STEP...          attaches the exec-trust programs (with a
- *                                      trust map of its own) and a test program,
- *                                      then does each STEP in order:
+ *   keys:KEY,KEY...    loads the public keys KEY with policy ids 1, 2, ...
+ *   raw-key:FILE       stages FILE's bytes as one key and commits: what the module says
+ *   key-prefixes:FILE  the same for every proper prefix of FILE, one at a time
+ *   judge:PATH         medguard_kfunc_file_trust() on PATH opened read-only
+ *   short:PATH         the same with a result buffer smaller than the struct
+ *   write-only:PATH    the same on PATH opened write-only
+ *   busy:PATH          the same while another descriptor has PATH open for writing
+ *   pipe: socket:      the same on a pipe, a socket
+ *   null-file:         the same on a NULL file, from a child's exec
+ *   exec:PATH          fork and execve PATH; then what the trust map says of it
+ *   map:PATH           what the trust map says of PATH
+ *   append:PATH        appends a byte to PATH
+ *   unsign:PATH        removes PATH's security.ima
+ *   entropy:PATH       medguard_kfunc_entropy() of the first 4096 bytes of PATH
+ *   forget:DEV:INO     medguard_kfunc_cache_forget(DEV, INO)
+ *   fuzz:PATH:N:SEED   N mutations of PATH's security.ima, each judged
  *
- *   judge:PATH       medguard_kfunc_file_trust() on PATH opened read-only
- *   short:PATH       the same with a result buffer smaller than the struct
- *   write-only:PATH  the same on PATH opened write-only
- *   busy:PATH        the same while another descriptor has PATH open for writing
- *   pipe: socket:    the same on a pipe, a socket
- *   exec:PATH        fork and execve PATH; then what the trust map says of it
- *   map:PATH         what the trust map says of PATH
- *   append:PATH      appends a byte to PATH
- *   entropy:PATH     medguard_kfunc_entropy() of the first 4096 bytes of PATH
- *   forget:DEV:INO   medguard_kfunc_cache_forget(DEV, INO)
- *   null-file:       medguard_kfunc_file_trust(NULL), from a child's exec
- *   fuzz:PATH:N:SEED N mutations of PATH's security.ima, each judged
- *
- * Exit 0 when every step could be done (whatever the kfuncs answered), 1 when not.
+ * Judgements and execs end in ms=, the time they took. Exit 0 when every
+ * step could be done (whatever the kfuncs answered), 1 when not.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -47,6 +50,7 @@
 
 #define TRUST_MAP_ENTRIES 1024
 #define MAX_BLOB (MEDGUARD_IMA_XATTR_MAX_BYTES + 1024)
+#define MAX_KEY_FILE 4096
 
 struct driver {
 	struct medguard_kfuncs_test *test;
@@ -80,6 +84,14 @@ static const char *status_name(__u32 status)
 	return status < MEDGUARD_SIG_NSTATUS ? status_names[status] : "none";
 }
 
+static long long now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+}
+
 static __u64 cache_misses(void)
 {
 	struct mg_kfuncs_cache_stats stats = { 0 };
@@ -97,7 +109,8 @@ static int call_on_fd(struct driver *driver, int fd, enum mg_test_call call)
 	return driver->test->bss->ioctl_calls == before + 1 ? 0 : -1;
 }
 
-static void print_judgement(struct driver *driver, const char *step, const char *path, __u64 misses_before)
+static void print_judgement(struct driver *driver, const char *step, const char *path, __u64 misses_before,
+			    long long started)
 {
 	const struct medguard_file_trust *result = &driver->test->bss->trust_result;
 	int ret = driver->test->bss->trust_ret;
@@ -106,10 +119,10 @@ static void print_judgement(struct driver *driver, const char *step, const char 
 		printf("%s %s ret=%d\n", step, path, ret);
 		return;
 	}
-	printf("%s %s ret=0 verdict=%s status=%s key_id=%u sig_keyid=%08x cached=%s misses=+%llu\n", step, path,
-	       verdict_name(result->verdict), status_name(result->status), result->key_id, result->sig_keyid,
+	printf("%s %s ret=0 verdict=%s status=%s key_id=%u sig_keyid=%08x cached=%s misses=+%llu ms=%lld\n", step,
+	       path, verdict_name(result->verdict), status_name(result->status), result->key_id, result->sig_keyid,
 	       (result->flags & MEDGUARD_FILE_CACHED) ? "yes" : "no",
-	       (unsigned long long)(cache_misses() - misses_before));
+	       (unsigned long long)(cache_misses() - misses_before), now_ms() - started);
 }
 
 /* judge:, short:, write-only:, busy: */
@@ -119,6 +132,7 @@ static int judge_path(struct driver *driver, const char *step, const char *path)
 	int flags = strcmp(step, "write-only") ? O_RDONLY : O_WRONLY;
 	__u64 misses = cache_misses();
 	int fd = -1, writer = -1, ret = -1;
+	long long started;
 
 	if (!strcmp(step, "busy")) {
 		writer = open(path, O_WRONLY | O_APPEND);
@@ -126,9 +140,10 @@ static int judge_path(struct driver *driver, const char *step, const char *path)
 			goto cleanup;
 	}
 	fd = open(path, flags | O_NONBLOCK);
+	started = now_ms();
 	if (fd < 0 || call_on_fd(driver, fd, call))
 		goto cleanup;
-	print_judgement(driver, step, path, misses);
+	print_judgement(driver, step, path, misses, started);
 	ret = 0;
 cleanup:
 	if (ret)
@@ -151,7 +166,7 @@ static int judge_special(struct driver *driver, const char *step)
 	}
 	ret = call_on_fd(driver, fds[0], MG_TEST_CALL_TRUST);
 	if (!ret)
-		print_judgement(driver, step, "-", 0);
+		print_judgement(driver, step, "-", 0, now_ms());
 	else
 		printf("%s: failed: the test program did not run\n", step);
 	close(fds[0]);
@@ -179,9 +194,26 @@ static int run_child(const char *path)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* What the trust map says of PATH, after STEP; MISSES is the cache's count before it. */
+static int null_file(struct driver *driver)
+{
+	__u32 before = driver->test->bss->exec_calls;
+
+	if (driver->null_file_refused_by_verifier) {
+		printf("null-file refused-by-verifier\n");
+		return 0;
+	}
+	run_child("/bin/true");
+	if (driver->test->bss->exec_calls != before + 1) {
+		printf("null-file failed: the exec program did not run\n");
+		return -1;
+	}
+	printf("null-file ret=%d\n", driver->test->bss->null_file_ret);
+	return 0;
+}
+
+/* What the trust map says of PATH after STEP, which began at STARTED with MISSES cache misses. */
 static int print_map_entry(struct driver *driver, const char *step, const char *path, int exit_status,
-			   __u64 misses)
+			   __u64 misses, long long started)
 {
 	struct mg_trust_key key = { 0 };
 	struct mg_trust trust;
@@ -201,20 +233,21 @@ static int print_map_entry(struct driver *driver, const char *step, const char *
 		       trust.key_id,
 		       trust.ctime_sec == st.st_ctim.tv_sec && trust.ctime_nsec == (__u32)st.st_ctim.tv_nsec ? "match"
 													 : "differs");
-	printf(" misses=+%llu\n", (unsigned long long)(cache_misses() - misses));
+	printf(" misses=+%llu ms=%lld\n", (unsigned long long)(cache_misses() - misses), now_ms() - started);
 	return 0;
 }
 
 static int exec_path(struct driver *driver, const char *path)
 {
 	__u64 misses = cache_misses();
+	long long started = now_ms();
 	int status = run_child(path);
 
 	if (status < 0) {
 		printf("exec %s failed: %s\n", path, strerror(errno));
 		return -1;
 	}
-	return print_map_entry(driver, "exec", path, status, misses);
+	return print_map_entry(driver, "exec", path, status, misses, started);
 }
 
 static int append_byte(const char *path)
@@ -225,6 +258,14 @@ static int append_byte(const char *path)
 	if (fd >= 0)
 		close(fd);
 	printf("append %s %s\n", path, ret ? strerror(errno) : "done");
+	return ret;
+}
+
+static int unsign(const char *path)
+{
+	int ret = removexattr(path, MG_IMA_XATTR_NAME);
+
+	printf("unsign %s %s\n", path, ret ? strerror(errno) : "done");
 	return ret;
 }
 
@@ -254,7 +295,7 @@ cleanup:
 static int forget(struct driver *driver, const char *spec)
 {
 	unsigned long long dev, ino;
-	int fd;
+	int fd, ret = -1;
 
 	if (sscanf(spec, "%lli:%lli", &dev, &ino) != 2) {
 		printf("forget %s failed: not DEV:INO\n", spec);
@@ -263,31 +304,107 @@ static int forget(struct driver *driver, const char *spec)
 	driver->test->bss->forget_dev = dev;
 	driver->test->bss->forget_ino = ino;
 	fd = open("/dev/null", O_RDONLY);
-	if (fd < 0 || call_on_fd(driver, fd, MG_TEST_CALL_FORGET)) {
-		printf("forget %s failed\n", spec);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+	if (fd >= 0 && !call_on_fd(driver, fd, MG_TEST_CALL_FORGET))
+		ret = 0;
+	if (fd >= 0)
+		close(fd);
+	printf("forget %s %s\n", spec, ret ? "failed" : "done");
+	return ret;
+}
+
+/* ---- keys ------------------------------------------------------------------- */
+
+static int load_keys(const char *list)
+{
+	struct mg_keyring *keyring = mg_keyring_new();
+	char *paths = strdup(list), *path, *next = NULL;
+	char err[512] = "out of memory";
+	__u32 key_id = 0;
+	int ret = -1;
+
+	if (!keyring || !paths)
+		goto cleanup;
+	for (path = strtok_r(paths, ",", &next); path; path = strtok_r(NULL, ",", &next))
+		if (mg_keyring_add_file(keyring, path, NULL, ++key_id, err, sizeof(err)))
+			goto cleanup;
+	ret = mg_kfuncs_load_keys(keyring, err, sizeof(err));
+cleanup:
+	if (ret)
+		printf("keys: %s\n", err);
+	else
+		printf("keys: %u loaded\n", key_id);
+	free(paths);
+	mg_keyring_free(keyring);
+	return ret;
+}
+
+/* Stages SIZE bytes of SPKI as key 1 and commits; 0 or the errno of the write the module refused. */
+static int stage_raw_key(const unsigned char *spki, size_t size)
+{
+	struct medguard_key_record commit = { .magic = MEDGUARD_KEY_RECORD_MAGIC, .op = MEDGUARD_KEY_COMMIT };
+	unsigned char buf[sizeof(struct medguard_key_record) + MAX_KEY_FILE];
+	struct medguard_key_record *record = (struct medguard_key_record *)buf;
+	size_t record_size = sizeof(*record) + size;
+	int fd, err = 0;
+
+	fd = open(MEDGUARD_KEYS_FILE, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	memset(record, 0, sizeof(*record));
+	record->magic = MEDGUARD_KEY_RECORD_MAGIC;
+	record->op = MEDGUARD_KEY_STAGE;
+	record->key_id = 1;
+	record->spki_size = (__u32)size;
+	memcpy(record->spki, spki, size);
+	if (write(fd, record, record_size) != (ssize_t)record_size)
+		err = errno;
+	else if (write(fd, &commit, sizeof(commit)) != (ssize_t)sizeof(commit))
+		err = errno;
 	close(fd);
-	printf("forget %s done\n", spec);
+	return err;
+}
+
+static ssize_t read_key_file(const char *path, unsigned char *data)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t got = fd < 0 ? -1 : read(fd, data, MAX_KEY_FILE);
+
+	if (fd >= 0)
+		close(fd);
+	if (got < 0)
+		printf("%s failed: %s\n", path, strerror(errno));
+	return got;
+}
+
+static int raw_key(const char *path)
+{
+	unsigned char data[MAX_KEY_FILE];
+	ssize_t size = read_key_file(path, data);
+	int err;
+
+	if (size < 0)
+		return -1;
+	err = stage_raw_key(data, (size_t)size);
+	printf("raw-key %s %s\n", path, err ? strerrorname_np(err) : "loaded");
 	return 0;
 }
 
-static int null_file(struct driver *driver)
+/* Every proper prefix of a good key must be refused, as anything but a crash. */
+static int key_prefixes(const char *path)
 {
-	__u32 before = driver->test->bss->exec_calls;
+	unsigned char data[MAX_KEY_FILE];
+	ssize_t size = read_key_file(path, data);
+	unsigned long refused = 0, loaded = 0;
 
-	if (driver->null_file_refused_by_verifier) {
-		printf("null-file refused-by-verifier\n");
-		return 0;
-	}
-	run_child("/bin/true");
-	if (driver->test->bss->exec_calls != before + 1) {
-		printf("null-file failed: the exec program did not run\n");
+	if (size < 0)
 		return -1;
+	for (ssize_t n = 1; n < size; n++) {
+		if (stage_raw_key(data, (size_t)n))
+			refused++;
+		else
+			loaded++;
 	}
-	printf("null-file ret=%d\n", driver->test->bss->null_file_ret);
+	printf("key-prefixes %s refused=%lu loaded=%lu\n", path, refused, loaded);
 	return 0;
 }
 
@@ -314,7 +431,7 @@ static void set_sig_size(unsigned char *blob, size_t size)
 	}
 }
 
-/* One mutation of ORIGINAL into BLOB; returns its size. */
+/* One mutation of ORIGINAL (more than a 9-byte header) into BLOB; returns its size. */
 static size_t mutate(const unsigned char *original, size_t size, unsigned char *blob)
 {
 	size_t at, n, i;
@@ -344,8 +461,7 @@ static size_t mutate(const unsigned char *original, size_t size, unsigned char *
 			set_sig_size(blob, n);
 		return n;
 	case 5: /* a header field at random */
-		at = 1 + rng() % 8;
-		blob[at] = (unsigned char)rng();
+		blob[1 + rng() % 8] = (unsigned char)rng();
 		return size;
 	case 6: /* a signature of random bytes */
 		for (i = 9; i < size; i++)
@@ -383,9 +499,11 @@ static int fuzz(struct driver *driver, const char *spec)
 {
 	unsigned char original[MAX_BLOB], blob[MAX_BLOB];
 	unsigned long evaluated = 0, refused = 0, trusted = 0, errors = 0, n, i;
-	char path[4096];
+	unsigned long statuses[MEDGUARD_SIG_NSTATUS] = { 0 };
+	const struct medguard_file_trust *result = &driver->test->bss->trust_result;
 	unsigned long long seed;
 	ssize_t original_size;
+	char path[4096];
 	size_t size;
 	int fd = -1, ret = -1;
 
@@ -417,7 +535,11 @@ static int fuzz(struct driver *driver, const char *spec)
 		if (driver->test->bss->trust_ret) {
 			errors++;
 			print_hex("error", blob, size);
-		} else if (driver->test->bss->trust_result.verdict == MEDGUARD_FILE_TRUSTED) {
+			continue;
+		}
+		if (result->status < MEDGUARD_SIG_NSTATUS)
+			statuses[result->status]++;
+		if (result->verdict == MEDGUARD_FILE_TRUSTED) {
 			trusted++;
 			print_hex("trusted", blob, size);
 		}
@@ -428,19 +550,25 @@ cleanup:
 		close(fd);
 	if (setxattr(path, MG_IMA_XATTR_NAME, original, (size_t)original_size, 0))
 		ret = -1;
-	if (ret)
+	if (ret) {
 		printf("fuzz %s failed: %s\n", path, strerror(errno));
-	else
-		printf("fuzz %s seed=%llu evaluated=%lu refused_by_kernel=%lu trusted=%lu errors=%lu\n", path, seed,
-		       evaluated, refused, trusted, errors);
-	return ret;
+		return ret;
+	}
+	printf("fuzz %s seed=%llu evaluated=%lu refused_by_kernel=%lu trusted=%lu errors=%lu\n", path, seed,
+	       evaluated, refused, trusted, errors);
+	printf("# statuses of %s:", path);
+	for (i = 0; i < MEDGUARD_SIG_NSTATUS; i++)
+		if (statuses[i])
+			printf(" %s=%lu", status_names[i], statuses[i]);
+	printf("\n");
+	return 0;
 }
 
 /* ---- the driver ---------------------------------------------------------- */
 
 static int step(struct driver *driver, const char *spec)
 {
-	const char *colon = strchr(spec, ':');
+	const char *colon = strchr(spec, ':'), *arg;
 	char name[32];
 
 	if (!colon || (size_t)(colon - spec) >= sizeof(name)) {
@@ -448,24 +576,33 @@ static int step(struct driver *driver, const char *spec)
 		return -1;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(colon - spec), spec);
+	arg = colon + 1;
+	if (!strcmp(name, "keys"))
+		return load_keys(arg);
+	if (!strcmp(name, "raw-key"))
+		return raw_key(arg);
+	if (!strcmp(name, "key-prefixes"))
+		return key_prefixes(arg);
 	if (!strcmp(name, "judge") || !strcmp(name, "short") || !strcmp(name, "write-only") || !strcmp(name, "busy"))
-		return judge_path(driver, name, colon + 1);
+		return judge_path(driver, name, arg);
 	if (!strcmp(name, "pipe") || !strcmp(name, "socket"))
 		return judge_special(driver, name);
-	if (!strcmp(name, "exec"))
-		return exec_path(driver, colon + 1);
-	if (!strcmp(name, "map"))
-		return print_map_entry(driver, "map", colon + 1, 0, cache_misses());
-	if (!strcmp(name, "append"))
-		return append_byte(colon + 1);
-	if (!strcmp(name, "entropy"))
-		return entropy_of(driver, colon + 1);
-	if (!strcmp(name, "forget"))
-		return forget(driver, colon + 1);
 	if (!strcmp(name, "null-file"))
 		return null_file(driver);
+	if (!strcmp(name, "exec"))
+		return exec_path(driver, arg);
+	if (!strcmp(name, "map"))
+		return print_map_entry(driver, "map", arg, 0, cache_misses(), now_ms());
+	if (!strcmp(name, "append"))
+		return append_byte(arg);
+	if (!strcmp(name, "unsign"))
+		return unsign(arg);
+	if (!strcmp(name, "entropy"))
+		return entropy_of(driver, arg);
+	if (!strcmp(name, "forget"))
+		return forget(driver, arg);
 	if (!strcmp(name, "fuzz"))
-		return fuzz(driver, colon + 1);
+		return fuzz(driver, arg);
 	printf("%s failed: unknown step\n", spec);
 	return -1;
 }
@@ -507,29 +644,27 @@ static int load_test_programs(struct driver *driver)
 	return err;
 }
 
-static int run(int nsteps, char **steps)
+int main(int argc, char **argv)
 {
 	struct driver driver = { .trust_map_fd = -1 };
-	int i, failed = 0;
+	int i, failed = 1;
 
+	if (argc < 2) {
+		fprintf(stderr, "usage: mg_kfunc_test STEP...\n");
+		return 2;
+	}
 	driver.trust_map_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_trust", sizeof(struct mg_trust_key),
 					     sizeof(struct mg_trust), TRUST_MAP_ENTRIES, NULL);
 	if (driver.trust_map_fd < 0) {
 		fprintf(stderr, "mg_kfunc_test: cannot create a trust map: %s\n", strerror(errno));
-		failed = 1;
 		goto cleanup;
 	}
 	driver.exec_trust = mg_kfuncs_attach_exec_trust(driver.trust_map_fd, stderr);
-	if (!driver.exec_trust) {
-		failed = 1;
+	if (!driver.exec_trust || load_test_programs(&driver))
 		goto cleanup;
-	}
-	if (load_test_programs(&driver)) {
-		failed = 1;
-		goto cleanup;
-	}
-	for (i = 0; i < nsteps; i++) {
-		failed |= step(&driver, steps[i]) != 0;
+	failed = 0;
+	for (i = 1; i < argc; i++) {
+		failed |= step(&driver, argv[i]) != 0;
 		fflush(stdout);
 	}
 cleanup:
@@ -538,34 +673,4 @@ cleanup:
 	if (driver.trust_map_fd >= 0)
 		close(driver.trust_map_fd);
 	return failed;
-}
-
-static int load_keys(int nkeys, char **paths)
-{
-	struct mg_keyring *keyring = mg_keyring_new();
-	char err[512];
-	int i, failed = 0;
-
-	if (!keyring)
-		return 1;
-	for (i = 0; i < nkeys && !failed; i++)
-		failed = mg_keyring_add_file(keyring, paths[i], NULL, (__u32)i + 1, err, sizeof(err)) != 0;
-	if (!failed)
-		failed = mg_kfuncs_load_keys(keyring, err, sizeof(err)) != 0;
-	if (failed)
-		printf("keys: %s\n", err);
-	else
-		printf("keys: %d loaded\n", nkeys);
-	mg_keyring_free(keyring);
-	return failed;
-}
-
-int main(int argc, char **argv)
-{
-	if (argc >= 2 && !strcmp(argv[1], "keys"))
-		return load_keys(argc - 2, argv + 2);
-	if (argc >= 2 && !strcmp(argv[1], "run"))
-		return run(argc - 2, argv + 2);
-	fprintf(stderr, "usage: mg_kfunc_test keys PUBLIC_KEY... | run STEP...\n");
-	return 2;
 }
