@@ -119,12 +119,12 @@ static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 
 			break;
 		}
 		got = kernel_read(file, chunk, min_t(loff_t, HASH_CHUNK_BYTES, size - pos), &pos);
-		if (got < 0)
+		/* 0: shorter than it said, and the digest will not match */
+		if (got <= 0) {
 			err = got;
-		else if (got == 0)
-			break; /* shorter than it said: the digest will not match */
-		else
-			err = crypto_shash_update(desc, chunk, got);
+			break;
+		}
+		err = crypto_shash_update(desc, chunk, got);
 		cond_resched();
 	}
 	if (!err)

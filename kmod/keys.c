@@ -154,7 +154,6 @@ static int parse_rsa(const struct der *bits, struct mg_key *key)
 	key->rsa.keylen = bits->size;
 	key->rsa.algo = OID_rsaEncryption;
 	key->rsa.pkey_algo = "rsa";
-	key->rsa.id_type = "X509";
 	key->kind = MG_KEY_RSA;
 	return 0;
 }
@@ -368,7 +367,7 @@ static int stage_key(struct key_staging *staging, const struct medguard_key_reco
 		     size_t spki_size)
 {
 	struct mg_key_set *set = staging->set;
-	struct mg_key *key = &set->keys[set->nkeys];
+	struct mg_key *key;
 	struct der bits;
 	unsigned int i;
 	int err;
@@ -380,6 +379,7 @@ static int stage_key(struct key_staging *staging, const struct medguard_key_reco
 	for (i = 0; i < set->nkeys; i++)
 		if (set->keys[i].key_id == record->key_id)
 			return -EEXIST;
+	key = &set->keys[set->nkeys];
 	memset(key, 0, sizeof(*key));
 	err = parse_spki(record->spki, spki_size, key, &bits);
 	if (!err)

@@ -20,8 +20,10 @@
 /* medguard/ in securityfs and its files; removed in reverse order. */
 static struct dentry *securityfs_dir, *securityfs_keys, *securityfs_cache;
 
-/* log2(value) in 1/2^16 units, for value >= 1: integer part from the top bit,
- * the fraction by repeated squaring, one bit per step. */
+/*
+ * log2(value) in 1/2^16 units, for value >= 1: integer part from the top bit,
+ * the fraction by repeated squaring, one bit per step.
+ */
 static u64 fixed_log2(u32 value)
 {
 	int whole = fls(value) - 1;

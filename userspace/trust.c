@@ -15,6 +15,7 @@
 
 #include "allowlist.h"
 #include "dpkg_trust.h"
+#include "fsid.h"
 #include "trust.h"
 
 #define HASH_CHUNK_BYTES (256 * 1024)
@@ -366,7 +367,8 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 	}
 	memset(key, 0, sizeof(*key));
 	memset(trust, 0, sizeof(*trust));
-	key->dev = mg_kernel_dev(st.st_dev);
+	if (mg_superblock_dev(fd, "", AT_EMPTY_PATH, &key->dev))
+		key->dev = mg_kernel_dev(st.st_dev);
 	key->ino = st.st_ino;
 	trust->ctime_sec = st.st_ctim.tv_sec;
 	trust->ctime_nsec = st.st_ctim.tv_nsec;

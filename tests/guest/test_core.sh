@@ -41,7 +41,9 @@ else
 	not_ok "core: medguard run loads the BPF-LSM programs and the policy"
 fi
 
-# The module: loads, its kfuncs answer from an LSM program, unloads.
+# The module: loads, its kfuncs answer from an LSM program, unloads. On 6.1
+# it needs the ECC library and SHA-384/512 loaded first (kmod/README).
+modprobe -a ecc crypto-sha384 crypto-sha512 2>/dev/null
 if [ ! -f "$KMOD" ]; then
 	not_ok "core: module built for $KVER ($KMOD missing)"
 elif insmod "$KMOD"; then
