@@ -169,8 +169,9 @@ static __always_inline void event_path(struct mg_event *event, struct dentry *de
 	}
 }
 
-static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree_id, __u32 rule_index,
-				 const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino)
+static __always_inline void emit_scored(__u32 kind, __u32 op, __u32 verdict, __u32 tree_id, __u32 rule_index,
+					const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino,
+					__u32 lineage, __u64 score)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mg_event *event;
@@ -193,6 +194,8 @@ static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree
 	event->label_flags = label ? label->flags : 0;
 	event->program_id = label ? label->program_id : 0;
 	event->trust_source = label ? label->trust_source : 0;
+	event->lineage = lineage;
+	event->score = score > 0xffffffffull ? 0xffffffffu : (__u32)score;
 	inode = BPF_CORE_READ(dentry, d_inode);
 	event->obj_dev = inode ? inode_dev(inode) : 0;
 	event->obj_ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
@@ -202,17 +205,171 @@ static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree
 	bpf_ringbuf_submit(event, 0);
 }
 
+static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree_id, __u32 rule_index,
+				 const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino)
+{
+	emit_scored(kind, op, verdict, tree_id, rule_index, label, dentry, root_ino,
+		    label ? label->lineage : 0, 0);
+}
+
+/* Operations a lineage stopped by the behaviour engine may no longer do. */
+#define MG_WRITE_OPS (MG_OP_WRITE | MG_OP_CREATE | MG_OP_DELETE | MG_OP_RENAME | MG_OP_LINK | MG_OP_SETATTR)
+
+/* No signal: the operation is not scored. */
+#define MG_SIGNAL_NONE MG_NSIGNALS
+
+/* A canary is an instant maximum: every threshold is crossed at once. */
+#define MG_CANARY_SCORE 0xffffffffull
+
+static __always_inline __u32 lineage_of(const struct mg_task_label *label)
+{
+	if (label && label->lineage)
+		return label->lineage;
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline __u32 lineage_flags(__u32 lineage)
+{
+	__u32 *flags = bpf_map_lookup_elem(&mg_lineages, &lineage);
+
+	return flags ? *flags : 0;
+}
+
+static __always_inline void set_lineage_flags(__u32 lineage, __u32 add)
+{
+	__u32 flags = lineage_flags(lineage) | add;
+
+	bpf_map_update_elem(&mg_lineages, &lineage, &flags, BPF_ANY);
+}
+
+/* True the first time LINEAGE writes to the file at DENTRY. */
+static __always_inline bool first_write(__u32 lineage, struct dentry *dentry)
+{
+	struct touched_key key = { .lineage = lineage };
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	__u32 seen = 1;
+
+	if (!inode)
+		return false;
+	key.dev = inode_dev(inode);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	if (bpf_map_lookup_elem(&mg_touched, &key))
+		return false;
+	bpf_map_update_elem(&mg_touched, &key, &seen, BPF_ANY);
+	return true;
+}
+
+struct scoring {
+	__u32 generation;
+	__u32 tree_id;
+	__u32 lineage;
+	__u32 op;
+	__u32 signal;
+	__u32 mode;
+	__u64 root_ino;
+	struct dentry *dentry;
+	const struct mg_task_label *label;
+};
+
+/*
+ * Adds the weight of the signal to the lineage's score on the tree, after
+ * letting the score decay over the window, and takes every action whose
+ * threshold the score has reached. Denial comes first: the operation that
+ * reaches deny-writes, kill or freeze is itself refused. Returns 0 or -EPERM.
+ */
+static __always_inline int score(const struct scoring *scoring)
+{
+	struct mg_score_key key = {
+		.lineage = scoring->lineage,
+		.tree_id = scoring->tree_id,
+		.generation = scoring->generation,
+	};
+	struct mg_score fresh = {}, *current;
+	struct mg_behaviour *behaviour;
+	__u32 index = scoring->generation * MG_MAX_TREES + (scoring->tree_id & (MG_MAX_TREES - 1));
+	__u32 signal = scoring->signal, action, stop = 0;
+	__u64 now = bpf_ktime_get_ns(), elapsed, weight;
+	bool enforce = scoring->mode == MG_MODE_ENFORCE;
+	int ret = 0;
+
+	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
+	if (!behaviour || !behaviour->window_ns)
+		return 0;
+	current = bpf_map_lookup_elem(&mg_scores, &key);
+	if (!current) {
+		fresh.updated_ns = now;
+		fresh.second_start_ns = now;
+		bpf_map_update_elem(&mg_scores, &key, &fresh, BPF_NOEXIST);
+		current = bpf_map_lookup_elem(&mg_scores, &key);
+		if (!current)
+			return 0;
+	}
+
+	elapsed = now - current->updated_ns;
+	if (elapsed >= behaviour->window_ns) {
+		current->score = 0;
+		current->created = 0;
+	} else {
+		current->score -= current->score * elapsed / behaviour->window_ns;
+	}
+	current->updated_ns = now;
+	if (now - current->second_start_ns >= 1000000000ull) {
+		current->second_start_ns = now;
+		current->second_files = 0;
+	}
+	current->second_files++;
+	if (current->second_files > MG_RATE_ALLOWANCE)
+		current->score += behaviour->weights[MG_SIGNAL_RATE];
+
+	if (signal == MG_SIGNAL_UNLINK && current->created)
+		signal = MG_SIGNAL_REPLACE;
+	if (signal == MG_SIGNAL_CREATE)
+		current->created++;
+	if (signal == MG_SIGNAL_CANARY)
+		weight = MG_CANARY_SCORE;
+	else if (signal < MG_NSIGNALS)
+		weight = behaviour->weights[signal];
+	else
+		weight = 0;
+	current->score += weight;
+
+	for (action = 0; action < MG_NACTIONS; action++) {
+		__u32 threshold = behaviour->thresholds[action];
+
+		if (!threshold || current->score < threshold || (current->actions_taken & (1u << action)))
+			continue;
+		current->actions_taken |= 1u << action;
+		emit_scored(MG_EVENT_BEHAVIOUR, signal, action, scoring->tree_id,
+			    enforce ? MG_EVENT_DENIED : MG_EVENT_AUDITED, scoring->label, scoring->dentry,
+			    scoring->root_ino, scoring->lineage, current->score);
+		if (enforce && action != MG_ACTION_ALERT)
+			stop |= action == MG_ACTION_KILL ? MG_LINEAGE_DENY_WRITES | MG_LINEAGE_KILLED
+							 : MG_LINEAGE_DENY_WRITES;
+	}
+	if (stop) {
+		set_lineage_flags(scoring->lineage, stop);
+		if (scoring->op & MG_WRITE_OPS)
+			ret = -EPERM;
+		if (stop & MG_LINEAGE_KILLED)
+			bpf_send_signal(SIGKILL);
+	}
+	return ret;
+}
+
 /*
  * The verdict for OP on whatever protects DENTRY: 0 or -EPERM. Everything
- * the verdict needs is a map lookup away; nothing waits for userspace.
+ * the verdict needs is a map lookup away; nothing waits for userspace. An
+ * allowed operation is then scored as SIGNAL by the tree's behaviour rule.
  */
-static __always_inline int check_dentry(struct dentry *dentry, __u32 op)
+static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 signal)
 {
 	const struct mg_generation *live;
 	struct mg_task_label *label;
 	struct mg_object object;
 	struct mg_tree *tree;
-	__u32 generation, index, rule_index = MG_RULE_DEFAULT, verdict, flags = 0;
+	struct scoring scoring;
+	__u32 generation, index, rule_index = MG_RULE_DEFAULT, verdict, flags = 0, lineage;
+	bool stopped;
 	__u64 root_ino;
 	int i;
 
@@ -229,6 +386,15 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op)
 		return 0;
 
 	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	lineage = lineage_of(label);
+	/* Refused, and still scored: a lineage that keeps trying goes on to kill. */
+	stopped = (op & MG_WRITE_OPS) && (lineage_flags(lineage) & MG_LINEAGE_DENY_WRITES) &&
+		  live->mode == MG_MODE_ENFORCE;
+	if (stopped) {
+		count(MG_COUNTER_DENIED);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, MG_RULE_BEHAVIOUR, label, dentry, root_ino);
+	}
+
 	verdict = tree->default_verdict;
 	for (i = 0; i < MG_MAX_RULES_PER_TREE; i++) {
 		const struct mg_rule *rule = &tree->rules[i];
@@ -242,16 +408,64 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op)
 		rule_index = i;
 		break;
 	}
-	if (verdict == MG_VERDICT_ALLOW)
-		return 0;
-	if (live->mode == MG_MODE_ENFORCE && !(flags & MG_RULE_AUDIT_ONLY)) {
-		count(MG_COUNTER_DENIED);
-		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, rule_index, label, dentry, root_ino);
-		return -EPERM;
+	if (verdict == MG_VERDICT_DENY && !stopped) {
+		if (live->mode == MG_MODE_ENFORCE && !(flags & MG_RULE_AUDIT_ONLY)) {
+			count(MG_COUNTER_DENIED);
+			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, rule_index, label, dentry, root_ino);
+			return -EPERM;
+		}
+		count(MG_COUNTER_AUDITED);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, rule_index, label, dentry, root_ino);
 	}
-	count(MG_COUNTER_AUDITED);
-	emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, rule_index, label, dentry, root_ino);
-	return 0;
+
+	if (object.flags & MG_OBJECT_CANARY)
+		signal = MG_SIGNAL_CANARY;
+	else if (signal == MG_SIGNAL_FIRST_WRITE && !first_write(lineage, dentry))
+		signal = MG_SIGNAL_NONE;
+	if (signal == MG_SIGNAL_NONE)
+		return stopped ? -EPERM : 0;
+	scoring.generation = generation;
+	scoring.tree_id = object.tree_id;
+	scoring.lineage = lineage;
+	scoring.op = op;
+	scoring.signal = signal;
+	scoring.mode = live->mode;
+	scoring.root_ino = root_ino;
+	scoring.dentry = dentry;
+	scoring.label = label;
+	return score(&scoring) || stopped ? -EPERM : 0;
+}
+
+/* The tree protecting DENTRY in the live generation, or -1. */
+static __always_inline long tree_of(struct dentry *dentry)
+{
+	struct mg_object object;
+	__u32 generation;
+	__u64 root_ino;
+
+	if (!live_generation(&generation) || !find_protected(dentry, generation, &object, &root_ino))
+		return -1;
+	return object.tree_id;
+}
+
+/* A hash of the extension of DENTRY's name (what follows its last dot); 0 without one. */
+static __always_inline __u32 extension_hash(struct dentry *dentry)
+{
+	char name[32];
+	__u32 hash = 0;
+	int i;
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) <= 0)
+		return 0;
+	for (i = 0; i < (int)sizeof(name); i++) {
+		if (!name[i])
+			break;
+		if (name[i] == '.')
+			hash = 2166136261u;
+		else if (hash)
+			hash = (hash ^ (__u8)name[i]) * 16777619u;
+	}
+	return hash;
 }
 
 /* A file that may change no longer carries the trust it was verified with. */
@@ -309,6 +523,9 @@ int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 	parent = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
 	if (!parent)
 		return 0;
+	/* A lineage the behaviour engine killed spawns no new workers. */
+	if (lineage_flags(parent->lineage) & MG_LINEAGE_KILLED)
+		return -EPERM;
 	child = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (child)
 		*child = *parent;
@@ -393,8 +610,11 @@ int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 	if (!pending)
 		return 0;
 	label = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (label)
+	if (label) {
+		/* exec changes what a task runs, not the lineage it belongs to */
+		pending->label.lineage = label->lineage ? label->lineage : task->tgid;
 		*label = pending->label;
+	}
 	if (pending->trust_miss)
 		emit(MG_EVENT_TRUST_MISS, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,
 		     bprm->file->f_path.dentry, 0);
@@ -413,7 +633,7 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	/* Anonymous mappings have no file; the verifier takes hook arguments as non-NULL. */
 	if (!(prot & PROT_EXEC) || !maybe_null(file))
 		return 0;
-	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC);
+	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC, MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
 	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
@@ -427,7 +647,7 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 SEC("lsm/file_open")
 int BPF_PROG(mg_file_open, struct file *file, int ret)
 {
-	__u32 op = 0;
+	__u32 op = 0, signal = MG_SIGNAL_NONE;
 
 	if (ret)
 		return ret;
@@ -443,7 +663,15 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 	}
 	if (!op)
 		return 0;
-	return check_dentry(file->f_path.dentry, op);
+	if (file->f_flags & O_TRUNC)
+		signal = MG_SIGNAL_OVERWRITE;
+	else if (file->f_mode & FMODE_CREATED)
+		signal = MG_SIGNAL_CREATE;
+	else if (op & MG_OP_WRITE)
+		signal = MG_SIGNAL_FIRST_WRITE;
+	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)
+		signal = MG_SIGNAL_ENUMERATE;
+	return check_dentry(file->f_path.dentry, op, signal);
 }
 
 SEC("lsm/path_truncate")
@@ -452,7 +680,7 @@ int BPF_PROG(mg_path_truncate, const struct path *path, int ret)
 	if (ret)
 		return ret;
 	drop_trust(BPF_CORE_READ(path, dentry, d_inode));
-	return check_dentry(path->dentry, MG_OP_WRITE);
+	return check_dentry(path->dentry, MG_OP_WRITE, MG_SIGNAL_OVERWRITE);
 }
 
 /* ftruncate() has a hook of its own since 6.2; the loader drops this on 6.1. */
@@ -462,7 +690,7 @@ int BPF_PROG(mg_file_truncate, struct file *file, int ret)
 	if (ret)
 		return ret;
 	drop_trust(file->f_inode);
-	return check_dentry(file->f_path.dentry, MG_OP_WRITE);
+	return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_OVERWRITE);
 }
 
 SEC("lsm/inode_create")
@@ -470,7 +698,7 @@ int BPF_PROG(mg_inode_create, struct inode *dir, struct dentry *dentry, umode_t 
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_CREATE);
+	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
 SEC("lsm/inode_mkdir")
@@ -478,7 +706,7 @@ int BPF_PROG(mg_inode_mkdir, struct inode *dir, struct dentry *dentry, umode_t m
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_CREATE);
+	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
 SEC("lsm/inode_mknod")
@@ -486,7 +714,7 @@ int BPF_PROG(mg_inode_mknod, struct inode *dir, struct dentry *dentry, umode_t m
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_CREATE);
+	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
 SEC("lsm/inode_symlink")
@@ -494,7 +722,7 @@ int BPF_PROG(mg_inode_symlink, struct inode *dir, struct dentry *dentry, const c
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_CREATE);
+	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
 SEC("lsm/inode_unlink")
@@ -502,7 +730,7 @@ int BPF_PROG(mg_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_DELETE);
+	return check_dentry(dentry, MG_OP_DELETE, MG_SIGNAL_UNLINK);
 }
 
 SEC("lsm/inode_rmdir")
@@ -510,7 +738,7 @@ int BPF_PROG(mg_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_DELETE);
+	return check_dentry(dentry, MG_OP_DELETE, MG_SIGNAL_UNLINK);
 }
 
 /* Out of, within and into a tree are all renames of that tree. */
@@ -518,13 +746,19 @@ SEC("lsm/inode_rename")
 int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
 	     struct dentry *new_dentry, int ret)
 {
+	__u32 signal = MG_SIGNAL_NONE;
+
 	if (ret)
 		return ret;
 	drop_trust(BPF_CORE_READ(new_dentry, d_inode));
-	ret = check_dentry(old_dentry, MG_OP_RENAME);
+	if (tree_of(old_dentry) != tree_of(new_dentry))
+		signal = MG_SIGNAL_RENAME_OUT;
+	else if (extension_hash(old_dentry) != extension_hash(new_dentry))
+		signal = MG_SIGNAL_RENAME_EXT;
+	ret = check_dentry(old_dentry, MG_OP_RENAME, signal);
 	if (ret)
 		return ret;
-	return check_dentry(new_dentry, MG_OP_RENAME);
+	return check_dentry(new_dentry, MG_OP_RENAME, MG_SIGNAL_NONE);
 }
 
 /*
@@ -536,16 +770,18 @@ int BPF_PROG(mg_inode_link, struct dentry *old_dentry, struct inode *dir, struct
 {
 	if (ret)
 		return ret;
-	ret = check_dentry(old_dentry, MG_OP_LINK);
+	ret = check_dentry(old_dentry, MG_OP_LINK, MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
-	return check_dentry(new_dentry, MG_OP_CREATE);
+	return check_dentry(new_dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
 /* A size change through setattr is truncation, which is writing. */
 static __always_inline int check_setattr(struct dentry *dentry, struct iattr *attr)
 {
-	return check_dentry(dentry, (attr->ia_valid & ATTR_SIZE) ? MG_OP_WRITE : MG_OP_SETATTR);
+	if (attr->ia_valid & ATTR_SIZE)
+		return check_dentry(dentry, MG_OP_WRITE, MG_SIGNAL_NONE);
+	return check_dentry(dentry, MG_OP_SETATTR, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/inode_setattr")
@@ -572,7 +808,7 @@ int BPF_PROG(mg_inode_setxattr, void *idmap, struct dentry *dentry, const char *
 	if (ret)
 		return ret;
 	drop_trust(BPF_CORE_READ(dentry, d_inode));
-	return check_dentry(dentry, MG_OP_SETATTR);
+	return check_dentry(dentry, MG_OP_SETATTR, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/inode_removexattr")
@@ -581,5 +817,5 @@ int BPF_PROG(mg_inode_removexattr, void *idmap, struct dentry *dentry, const cha
 	if (ret)
 		return ret;
 	drop_trust(BPF_CORE_READ(dentry, d_inode));
-	return check_dentry(dentry, MG_OP_SETATTR);
+	return check_dentry(dentry, MG_OP_SETATTR, MG_SIGNAL_NONE);
 }

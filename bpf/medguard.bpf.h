@@ -18,6 +18,10 @@
 #define PROT_EXEC 0x4
 #define ATTR_SIZE (1u << 3)
 #define PF_KTHREAD 0x00200000
+#define FMODE_CREATED 0x100000
+#define S_IFMT 00170000
+#define S_IFDIR 0040000
+#define SIGKILL 9
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -60,6 +64,43 @@ struct {
 	__type(key, int);
 	__type(value, struct mg_task_label);
 } mg_labels SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MG_MAX_TREES * MG_GENERATIONS);
+	__type(key, __u32);
+	__type(value, struct mg_behaviour);
+} mg_behaviours SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_MAX_LINEAGES * 4);
+	__type(key, struct mg_score_key);
+	__type(value, struct mg_score);
+} mg_scores SEC(".maps");
+
+/* Lineage -> MG_LINEAGE_* flags: what the behaviour engine has done to it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_MAX_LINEAGES);
+	__type(key, __u32);
+	__type(value, __u32);
+} mg_lineages SEC(".maps");
+
+/* Files a lineage has already written, so that first-write scores once a file. */
+struct touched_key {
+	__u32 lineage;
+	__u32 pad;
+	__u64 dev;
+	__u64 ino;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_MAX_TOUCHED);
+	__type(key, struct touched_key);
+	__type(value, __u32);
+} mg_touched SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

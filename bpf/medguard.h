@@ -157,6 +157,12 @@ struct mg_task_label {
 	__u32 key_id;
 	__u64 exe_dev;
 	__u64 exe_ino;
+	/*
+	 * The tgid that started this process tree: behaviour scores are kept
+	 * per lineage, so a fan-out of short-lived workers is one offender.
+	 */
+	__u32 lineage;
+	__u32 pad;
 };
 
 /* Behaviour signals: what a process does to a protected tree, scored by policy weights. */
@@ -199,10 +205,33 @@ enum mg_counter {
 	MG_NCOUNTERS,
 };
 
+/* A lineage's score on one tree of one generation. */
+struct mg_score_key {
+	__u32 lineage;
+	__u32 tree_id;
+	__u32 generation;
+	__u32 pad;
+};
+
+struct mg_score {
+	__u64 score;        /* decays linearly to 0 over the window */
+	__u64 updated_ns;
+	__u64 second_start_ns; /* for the rate signal */
+	__u32 second_files;
+	__u32 actions_taken;   /* bit per enum mg_action */
+	__u32 created;         /* files created within the window, for replace */
+	__u32 pad;
+};
+
+/* Lineage flags, across trees. */
+#define MG_LINEAGE_DENY_WRITES (1u << 0)
+#define MG_LINEAGE_KILLED (1u << 1)
+
 enum mg_event_kind {
 	MG_EVENT_ACCESS = 1,    /* an operation on a protected tree was denied or audited */
 	MG_EVENT_TAINT = 2,     /* a trusted task lost its trust */
 	MG_EVENT_TRUST_MISS = 3, /* exec of a file with no trust entry */
+	MG_EVENT_BEHAVIOUR = 4, /* a lineage's score crossed a threshold: op is the signal, verdict the action */
 };
 
 /* Event verdicts. */
@@ -212,6 +241,15 @@ enum mg_event_kind {
 
 /* Rule index in an event when the tree default decided. */
 #define MG_RULE_DEFAULT 0xffffffffu
+/* Rule index in an event when the behaviour engine had stopped the lineage's writes. */
+#define MG_RULE_BEHAVIOUR 0xfffffffeu
+
+/*
+ * A behaviour event (MG_EVENT_BEHAVIOUR) says: op = the signal that crossed
+ * the threshold, verdict = the enum mg_action taken, rule_index =
+ * MG_EVENT_DENIED when enforced or MG_EVENT_AUDITED in audit mode, score =
+ * the lineage's score.
+ */
 
 struct mg_event {
 	__u64 time_ns; /* CLOCK_MONOTONIC */
@@ -227,6 +265,8 @@ struct mg_event {
 	__u32 program_id;
 	__u32 trust_source;
 	__u32 npath; /* components used in path[], leaf first */
+	__u32 lineage;
+	__u32 score;
 	__u64 obj_dev;
 	__u64 obj_ino;
 	__u64 root_ino; /* records root where path[] stops; 0: path[] reaches the fs root */

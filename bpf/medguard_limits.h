@@ -15,6 +15,11 @@
 /* Trust store */
 #define MG_MAX_TRUST_ENTRIES 262144
 
+/* Behaviour */
+#define MG_MAX_LINEAGES 16384       /* lineages scored at once (LRU) */
+#define MG_MAX_TOUCHED 65536        /* (lineage, file) pairs remembered for first-write (LRU) */
+#define MG_RATE_ALLOWANCE 20        /* files a second a lineage may touch before `rate` scores */
+
 /* Kernel walks */
 #define MG_WALK_DEPTH 32           /* d_parent steps looking for a protected ancestor */
 

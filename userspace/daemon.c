@@ -4,6 +4,7 @@
  * kernel's trust map filled, streams events, reloads on SIGHUP and shuts
  * down cleanly on SIGTERM. `medguard status` reads what it left behind.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -47,6 +48,7 @@ struct daemon {
 	__s64 realtime_offset_ns;
 	struct mg_kfuncs_report kfuncs;
 	int kfuncs_status;
+	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
 	unsigned long trusted_files;
 	__u64 lost_reported;
 };
@@ -152,15 +154,83 @@ static void write_status(struct daemon *daemon)
 		daemon->policy_file, mg_loader_generation(daemon->loader),
 		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
 	if (daemon->kfuncs_status == 0 && daemon->kfuncs.usable)
-		fprintf(file, "kfuncs module (abi %u, entropy self-test %u/%u millibits)\n",
-			daemon->kfuncs.abi_version, daemon->kfuncs.entropy_uniform, daemon->kfuncs.entropy_constant);
+		fprintf(file, "kfuncs module (abi %u, entropy self-test %u/%u millibits, %d keys)\n",
+			daemon->kfuncs.abi_version, daemon->kfuncs.entropy_uniform, daemon->kfuncs.entropy_constant,
+			mg_kfuncs_loaded_keys());
 	else if (daemon->kfuncs_status == -ENOENT)
 		fprintf(file, "kfuncs absent (module medguard_kfuncs not loaded)\n");
 	else
 		fprintf(file, "kfuncs unusable (%s)\n", strerror(-daemon->kfuncs_status));
-	fprintf(file, "exec-trust userspace trust store\n");
+	fprintf(file, "exec-trust %s\n",
+		daemon->exec_trust ? "kernel (signatures verified by the module at exec) and userspace trust store"
+				   : "userspace trust store");
 	fclose(file);
 	rename(STATUS_FILE ".tmp", STATUS_FILE);
+}
+
+/* Writes TEXT into the cgroup v2 control file PATH. */
+static int write_control(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "we");
+	int err = 0;
+
+	if (!file)
+		return -errno;
+	if (fputs(text, file) < 0)
+		err = -EIO;
+	if (fclose(file) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * The kernel already refuses the lineage's writes and, for kill, has killed
+ * the task that crossed the line and refuses it new children. Here the rest
+ * of the lineage is killed, or moved into a frozen cgroup of its own for an
+ * operator to inspect.
+ */
+static void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action)
+{
+	char quarantine[128], procs[160], detail[256];
+	struct dirent *entry;
+	unsigned int stopped = 0;
+	__u32 task_lineage;
+	DIR *proc;
+	pid_t pid;
+
+	if (action != MG_ACTION_KILL && action != MG_ACTION_FREEZE)
+		return;
+	snprintf(quarantine, sizeof(quarantine), "/sys/fs/cgroup/medguard-quarantine-%u", lineage);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", quarantine);
+	if (action == MG_ACTION_FREEZE && mkdir(quarantine, 0755) && errno != EEXIST) {
+		snprintf(detail, sizeof(detail), "cannot create %s: %s; lineage %u keeps running with its writes denied",
+			 quarantine, strerror(errno), lineage);
+		say(daemon, "freeze-failed", detail);
+		return;
+	}
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	while ((entry = readdir(proc))) {
+		pid = (pid_t)strtol(entry->d_name, NULL, 10);
+		if (pid <= 1 || pid == getpid() || mg_loader_lineage_of(daemon->loader, pid, &task_lineage) ||
+		    task_lineage != lineage)
+			continue;
+		if (action == MG_ACTION_KILL)
+			stopped += kill(pid, SIGKILL) == 0;
+		else {
+			snprintf(detail, sizeof(detail), "%d", pid);
+			stopped += write_control(procs, detail) == 0;
+		}
+	}
+	closedir(proc);
+	if (action == MG_ACTION_FREEZE) {
+		snprintf(detail, sizeof(detail), "%s/cgroup.freeze", quarantine);
+		write_control(detail, "1");
+	}
+	snprintf(detail, sizeof(detail), "lineage %u: %u process%s %s", lineage, stopped, stopped == 1 ? "" : "es",
+		 action == MG_ACTION_KILL ? "killed" : "frozen in the quarantine cgroup");
+	say(daemon, action == MG_ACTION_KILL ? "lineage-killed" : "lineage-frozen", detail);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -182,7 +252,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		exe[len] = '\0';
 		names.exe = exe;
 	}
-	if (event->kind == MG_EVENT_ACCESS && event->root_ino)
+	if ((event->kind == MG_EVENT_ACCESS || event->kind == MG_EVENT_BEHAVIOUR) && event->root_ino)
 		names.root_path = mg_loader_root_path(daemon->loader, event->obj_dev, event->root_ino);
 	/* An exec the kernel had no verdict for: verify it now, for next time. */
 	if (event->kind == MG_EVENT_TRUST_MISS && names.exe && trust_path(daemon, names.exe))
@@ -191,7 +261,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	mg_event_to_json(event, &names, line, sizeof(line));
 	fputs(line, daemon->out);
 	fflush(daemon->out);
-	if (daemon->syslog && event->kind == MG_EVENT_ACCESS) {
+	if (event->kind == MG_EVENT_BEHAVIOUR && event->rule_index == MG_EVENT_DENIED)
+		stop_lineage(daemon, event->lineage, event->verdict);
+	if (daemon->syslog && (event->kind == MG_EVENT_ACCESS || event->kind == MG_EVENT_BEHAVIOUR)) {
 		mg_event_to_text(event, &names, line, sizeof(line));
 		syslog(event->verdict == MG_EVENT_DENIED ? LOG_WARNING : LOG_NOTICE, "%s", line);
 	}
@@ -243,6 +315,7 @@ static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **tr
 /* A new policy, all or nothing: on any failure the running one stays in force. */
 static void reload(struct daemon *daemon)
 {
+	char detail[512];
 	struct mg_trust_ctx *trust = NULL, *old_trust = daemon->trust;
 	struct mg_policy *policy, *old_policy = daemon->policy;
 
@@ -264,8 +337,26 @@ static void reload(struct daemon *daemon)
 	}
 	mg_trust_ctx_free(old_trust);
 	mg_policy_free(old_policy);
+	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
+		say(daemon, "module-keys-stale", detail);
 	write_status(daemon);
 	say(daemon, "reloaded", daemon->policy_file);
+}
+
+/*
+ * With the module, signed files are verified in the kernel at their first
+ * exec; without it (or if it refuses the keys) the userspace store alone
+ * vouches, and the status says which.
+ */
+static void attach_exec_trust(struct daemon *daemon)
+{
+	char err[512];
+
+	if (mg_kfuncs_load_policy_keys(daemon->policy, err, sizeof(err))) {
+		fprintf(stderr, "medguard: %s; signatures are verified in userspace only\n", err);
+		return;
+	}
+	daemon->exec_trust = mg_kfuncs_attach_exec_trust(mg_loader_trust_fd(daemon->loader), stderr);
 }
 
 static void usage_run(void)
@@ -331,6 +422,8 @@ int mg_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	daemon.kfuncs_status = mg_kfuncs_probe(&daemon.kfuncs);
+	if (daemon.kfuncs_status == 0 && daemon.kfuncs.usable)
+		attach_exec_trust(&daemon);
 	daemon.realtime_offset_ns = realtime_offset_ns();
 	daemon.events = ring_buffer__new(mg_loader_events_fd(daemon.loader), handle_event, &daemon, NULL);
 	if (!daemon.events) {
@@ -381,6 +474,7 @@ int mg_cmd_run(int argc, char **argv)
 cleanup:
 	ring_buffer__free(daemon.events);
 	mg_trust_watch_free(daemon.watch);
+	mg_kfuncs_detach_exec_trust(daemon.exec_trust);
 	mg_loader_close(daemon.loader);
 	mg_trust_ctx_free(daemon.trust);
 	mg_policy_free(daemon.policy);

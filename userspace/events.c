@@ -84,6 +84,8 @@ static const char *kind_name(__u32 kind)
 		return "taint";
 	case MG_EVENT_TRUST_MISS:
 		return "trust-miss";
+	case MG_EVENT_BEHAVIOUR:
+		return "behaviour";
 	}
 	return "unknown";
 }
@@ -149,6 +151,8 @@ static const char *rule_text(const struct mg_event *event, const struct mg_polic
 		return NULL;
 	if (event->rule_index == MG_RULE_DEFAULT)
 		return tree->kernel.default_verdict == MG_VERDICT_DENY ? "default deny" : "default allow";
+	if (event->rule_index == MG_RULE_BEHAVIOUR)
+		return "behaviour: the lineage's writes are stopped";
 	if (event->rule_index < MG_MAX_RULES_PER_TREE && tree->rule_text[event->rule_index])
 		return tree->rule_text[event->rule_index];
 	return NULL;
@@ -173,6 +177,29 @@ static void comm_of(const struct mg_event *event, char *out)
 	out[MG_COMM_LEN] = '\0';
 }
 
+/* {"event":"behaviour",...}: which lineage crossed which threshold on which tree. */
+static size_t behaviour_to_json(const struct mg_event *event, const struct mg_event_names *names,
+				struct buffer *buffer, const char *when, const char *path, const char *comm)
+{
+	const struct mg_policy *policy = names->policy;
+
+	put(buffer, "{\"time\":\"%s\",\"event\":\"behaviour\",\"action\":\"%s\",\"enforced\":%s,"
+		    "\"signal\":\"%s\",\"score\":%u,\"lineage\":%u,\"path\":",
+	    when, mg_action_name(event->verdict), event->rule_index == MG_EVENT_DENIED ? "true" : "false",
+	    mg_signal_name(event->op), event->score, event->lineage);
+	put_json_string(buffer, path);
+	if (policy && event->tree_id < policy->ntrees) {
+		put(buffer, ",\"records\":");
+		put_json_string(buffer, policy->trees[event->tree_id].name);
+	}
+	put(buffer, ",\"pid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", event->pid, event->ppid, event->uid);
+	put_json_string(buffer, comm);
+	put(buffer, ",\"exe\":");
+	put_json_string(buffer, names->exe ? names->exe : "");
+	put(buffer, "}\n");
+	return buffer->len;
+}
+
 size_t mg_event_to_json(const struct mg_event *event, const struct mg_event_names *names, char *out,
 			size_t size)
 {
@@ -184,6 +211,8 @@ size_t mg_event_to_json(const struct mg_event *event, const struct mg_event_name
 	wall_time(event, names->realtime_offset_ns, when, sizeof(when));
 	mg_event_path(event, names->root_path, path, sizeof(path));
 	comm_of(event, comm);
+	if (event->kind == MG_EVENT_BEHAVIOUR)
+		return behaviour_to_json(event, names, &buffer, when, path, comm);
 	put(&buffer, "{\"time\":\"%s\",\"event\":\"%s\",\"verdict\":\"%s\",\"op\":\"%s\",\"path\":", when,
 	    kind_name(event->kind), verdict_name(event->verdict), event_op_name(event->op));
 	put_json_string(&buffer, path);
@@ -219,6 +248,13 @@ size_t mg_event_to_text(const struct mg_event *event, const struct mg_event_name
 
 	mg_event_path(event, names->root_path, path, sizeof(path));
 	comm_of(event, comm);
+	if (event->kind == MG_EVENT_BEHAVIOUR) {
+		put(&buffer, "behaviour %s%s: lineage %u reached score %u (%s at %s) by pid %u (%s, uid %u)",
+		    mg_action_name(event->verdict), event->rule_index == MG_EVENT_DENIED ? "" : " (audit)",
+		    event->lineage, event->score, mg_signal_name(event->op), path, event->pid,
+		    names->exe ? names->exe : comm, event->uid);
+		return buffer.len;
+	}
 	put(&buffer, "%s %s %s %s by pid %u (%s, %s, uid %u)", kind_name(event->kind), verdict_name(event->verdict),
 	    event_op_name(event->op), path, event->pid, names->exe ? names->exe : comm, label_name(event->label_flags),
 	    event->uid);

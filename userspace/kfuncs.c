@@ -125,15 +125,16 @@ int mg_kfuncs_cache_stats(struct mg_kfuncs_cache_stats *stats)
 	unsigned long long entries, hits, misses;
 	char text[128];
 	ssize_t got;
-	int fd;
+	int fd, err;
 
 	fd = open(MEDGUARD_CACHE_FILE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	got = read(fd, text, sizeof(text) - 1);
+	err = got < 0 ? -errno : 0;
 	close(fd);
-	if (got < 0)
-		return -errno;
+	if (err)
+		return err;
 	text[got] = '\0';
 	if (sscanf(text, "entries %llu hits %llu misses %llu", &entries, &hits, &misses) != 3)
 		return -EPROTO;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -420,6 +421,30 @@ static int add_program(struct apply_state *state, const struct mg_policy_program
 	return 0;
 }
 
+/* Behaviour rules of the next generation; trees without one are not scored. */
+static int add_behaviours(struct apply_state *state, const struct mg_policy *policy)
+{
+	int fd = bpf_map__fd(state->loader->skel->maps.mg_behaviours);
+	const struct mg_behaviour off = { 0 };
+	__u32 tree, index;
+	size_t i;
+
+	for (tree = 0; tree < MG_MAX_TREES; tree++) {
+		index = state->generation * MG_MAX_TREES + tree;
+		if (bpf_map_update_elem(fd, &index, &off, BPF_ANY))
+			goto fail;
+	}
+	for (i = 0; i < policy->nbehaviours; i++) {
+		index = state->generation * MG_MAX_TREES + policy->behaviours[i].tree_id;
+		if (bpf_map_update_elem(fd, &index, &policy->behaviours[i].kernel, BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(state->diag, "medguard: cannot write the behaviour rules: %s\n", strerror(errno));
+	return -errno;
+}
+
 static void free_roots(struct root_path *roots, size_t nroots)
 {
 	size_t i;
@@ -447,6 +472,8 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 		err = add_tree(&state, &policy->trees[i]);
 	for (i = 0; i < policy->nprograms && !err; i++)
 		err = add_program(&state, &policy->programs[i]);
+	if (!err)
+		err = add_behaviours(&state, policy);
 	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.mg_generations), &state.generation, &settings,
 					BPF_ANY)) {
 		err = -errno;
@@ -474,9 +501,29 @@ int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *ke
 	return 0;
 }
 
+int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage)
+{
+	struct mg_task_label label;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, &label))
+		err = -errno;
+	else
+		*lineage = label.lineage;
+	close(pidfd);
+	return err;
+}
+
 struct bpf_map *mg_loader_events_map(const struct mg_loader *loader)
 {
 	return loader->skel->maps.mg_events;
+}
+
+int mg_loader_trust_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_trust);
 }
 
 int mg_loader_events_fd(const struct mg_loader *loader)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
@@ -31,7 +32,12 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 /* Trusts the file KEY in the kernel, as verified by mg_trust_evaluate(). */
 int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *key, const struct mg_trust *trust);
 
+/* The lineage in the kernel label of process PID; 0 or -errno (-ENOENT: no label). */
+int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage);
+
 int mg_loader_events_fd(const struct mg_loader *loader);
+/* The kernel trust map, for the module's exec-trust programs to fill. */
+int mg_loader_trust_fd(const struct mg_loader *loader);
 struct bpf_map *mg_loader_events_map(const struct mg_loader *loader);
 __u32 mg_loader_generation(const struct mg_loader *loader);
 __u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter);

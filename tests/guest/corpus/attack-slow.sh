@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Slow encryption: one file every 1.5 s (openssl to X.enc, then X unlinked),
+# well below any per-second rate, to stay under a rate threshold.
+. "$(dirname "$0")/attack-lib.sh"
+for i in "${!FILES[@]}"; do
+	time_left || break
+	f=${FILES[i]}
+	attempt openssl enc -aes-256-cbc -pbkdf2 -iter 1000 -salt -pass pass:medguard -in "$f" -out "$f.enc"
+	attempt rm -f "$f"
+	sleep 1.5
+done

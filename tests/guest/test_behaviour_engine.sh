@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Issue 5, the engine itself: a trusted program that starts renaming and
+# deleting records is scored per lineage, alerted on, has its writes denied
+# (before any kill) and is killed with its whole lineage; a canary is an
+# instant maximum. The attack and benign corpora are in test_behaviour.sh.
+. "$(dirname "$0")/lib.sh"
+
+records=/srv/behaviour-records
+bin=$WORK/bin
+mkdir -p "$records" "$bin"
+for i in $(seq 1 20); do echo "chart $i" >"$records/chart-$i.txt"; done
+touch "$records/.canary-1"
+new_key behaviour
+fresh_try "$bin/tool"
+"$MEDGUARD" sign "$bin/tool" --key "$WORK/behaviour.key" >/dev/null
+T=$bin/tool
+
+cat >"$WORK/behaviour.policy" <<POLICY
+mode enforce;
+key it "$WORK/behaviour.pub";
+trust scan "$bin";
+records charts "$records";
+canary charts "$records/.canary-*";
+on charts {
+    allow signed all;
+    deny unsigned all;
+}
+behaviour ransomware on charts {
+    window 30s;
+    score rename-ext 10;
+    score unlink 10;
+    at 20 alert;
+    at 30 deny-writes;
+    at 50 kill;
+}
+POLICY
+
+if ! start_medguard "$WORK/behaviour.policy"; then
+	not_ok "behaviour engine: medguard starts with a behaviour rule"
+	exit 0
+fi
+
+# One lineage: a shell started now, running the signed tool once per file.
+cat >"$WORK/renamer.sh" <<SCRIPT
+for i in 1 2 3 4 5; do
+	"$T" rename "$records/chart-\$i.txt" "$records/chart-\$i.txt.locked"
+	echo "rename \$i \$?"
+done
+SCRIPT
+bash "$WORK/renamer.sh" >"$WORK/renamer.out" 2>&1
+check "behaviour engine: the first two renames of a trusted tool go through" \
+	grep -qx "rename 2 0" "$WORK/renamer.out"
+check "behaviour engine: the rename that reaches deny-writes is itself refused" \
+	grep -qx "rename 3 1" "$WORK/renamer.out"
+check "behaviour engine: later renames of the lineage stay refused" grep -qx "rename 4 1" "$WORK/renamer.out"
+check "behaviour engine: chart-3 was not renamed" test -f "$records/chart-3.txt"
+if wait_event '"event":"behaviour"' '"action":"alert"' && wait_event '"event":"behaviour"' '"action":"deny-writes"'; then
+	ok "behaviour engine: alert and deny-writes are reported as behaviour events"
+else
+	not_ok "behaviour engine: behaviour events missing: $(grep behaviour "$EVENTS" | head -c 500)"
+fi
+expect "behaviour engine: another lineage of the same tool is not affected" 0 "$T" rename "$records/chart-10.txt" "$records/chart-10.txt.bak"
+
+# A second lineage with a sleeping helper: kill reaches the whole lineage.
+cat >"$WORK/killer.sh" <<SCRIPT
+sleep 30 &
+echo "helper \$!" >"$WORK/helper.pid"
+for i in 11 12 13 14 15 16 17; do
+	"$T" unlink "$records/chart-\$i.txt"
+	echo "unlink \$i \$?"
+done
+wait
+SCRIPT
+timeout 60 bash "$WORK/killer.sh" >"$WORK/killer.out" 2>&1
+read -r _ helper <"$WORK/helper.pid"
+check "behaviour engine: deny-writes comes before kill (chart-14 survives)" test -f "$records/chart-14.txt"
+if wait_event '"action":"kill"' && wait_event '"event":"lineage-killed"'; then
+	ok "behaviour engine: kill is reported and the daemon kills the lineage"
+else
+	not_ok "behaviour engine: no kill events: $(grep -E 'behaviour|lineage' "$EVENTS" | tail -n 3 | head -c 500)"
+fi
+sleep 0.5
+if kill -0 "$helper" 2>/dev/null; then
+	not_ok "behaviour engine: the lineage's sleeping helper $helper survived the kill"
+else
+	ok "behaviour engine: the lineage's other processes are killed too"
+fi
+
+# A canary: one touch is the maximum score.
+cat >"$WORK/canary.sh" <<SCRIPT
+"$T" read "$records/.canary-1"
+echo "canary \$?"
+"$T" write "$records/chart-18.txt"
+echo "after \$?"
+SCRIPT
+bash "$WORK/canary.sh" >"$WORK/canary.out" 2>&1
+if wait_event '"signal":"canary"' '"action":"kill"'; then
+	ok "behaviour engine: touching a canary is an instant maximum"
+else
+	not_ok "behaviour engine: no canary kill event: $(grep behaviour "$EVENTS" | tail -n 2 | head -c 400)"
+fi
+check "behaviour engine: the canary toucher does not get to write afterwards" sh -c "! grep -qx 'after 0' '$WORK/canary.out'"
+stop_medguard
