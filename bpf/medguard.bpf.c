@@ -310,7 +310,8 @@ static __always_inline int score(const struct scoring *scoring)
 		current->score = 0;
 		current->created = 0;
 	} else {
-		current->score -= current->score * elapsed / behaviour->window_ns;
+		/* linear decay in 1/1024 steps, which cannot overflow for any score or window */
+		current->score = current->score * (1024 - elapsed * 1024 / behaviour->window_ns) / 1024;
 	}
 	current->updated_ns = now;
 	if (now - current->second_start_ns >= 1000000000ull) {
@@ -332,6 +333,8 @@ static __always_inline int score(const struct scoring *scoring)
 	else
 		weight = 0;
 	current->score += weight;
+	if (current->score > MG_CANARY_SCORE)
+		current->score = MG_CANARY_SCORE;
 
 	for (action = 0; action < MG_NACTIONS; action++) {
 		__u32 threshold = behaviour->thresholds[action];

@@ -4,8 +4,6 @@
 # unlinks X. No single process does more than one file.
 . "$(dirname "$0")/attack-lib.sh"
 destructive
-export MAX_SECONDS START=$EPOCHSECONDS
-printf '%s\0' "${FILES[@]}" | xargs -0 -n 1 -P 8 sh -c '
-	[ $(( $(date +%s) - START )) -lt "$MAX_SECONDS" ] || exit 0
-	openssl enc -aes-256-ctr -pbkdf2 -iter 1000 -pass pass:medguard -in "$1" -out "$1.enc" && rm -f "$1"' worker
 attempted=${#FILES[@]}
+printf '%s\0' "${FILES[@]}" | timeout "$MAX_SECONDS" xargs -0 -n 1 -P 8 sh -c '
+	openssl enc -aes-256-ctr -pbkdf2 -iter 1000 -pass pass:medguard -in "$1" -out "$1.enc" && rm -f "$1"' worker

@@ -3,7 +3,7 @@
 
 damage.py manifest DIR MANIFEST
     Records every file under DIR: relative path, size, SHA-256, inode, ctime.
-damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
+damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE] [--restore PRISTINE]
     Compares DIR with MANIFEST and prints one line of key=value pairs:
       lost      files of the manifest changed, deleted or renamed away
                 (canaries are decoys and not counted; see `canaries`)
@@ -21,6 +21,7 @@ damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
       denials   access events with verdict "denied"
     A file whose inode, size and change time are those of the manifest is
     not read again: any write to it would have moved its change time.
+    With --restore, then restores DIR as `restore` does.
 damage.py restore DIR MANIFEST PRISTINE
     Puts DIR back to the manifest from the pristine copy: restores changed
     and missing files, removes everything else, refreshes the manifest's
@@ -178,8 +179,9 @@ def restore(root, manifest, pristine):
         if os.path.lexists(target):
             os.unlink(target)
         shutil.copy2(os.path.join(pristine, rel), target)
-        st = os.lstat(target)
-        records[rel] = entry(st, records[rel][1])
+    # Content checked or restored: remember every file's inode and change time as it is now.
+    for rel in records:
+        records[rel] = entry(os.lstat(os.path.join(root, rel)), records[rel][1])
     with open(manifest, "w") as f:
         json.dump({"root": root, "files": records}, f)
     print("restored=%d removed=%d" % (len(changed + deleted + renamed), len(new)))
@@ -199,6 +201,8 @@ def main(argv):
     elif len(argv) >= 3 and argv[0] == "measure":
         options = dict(zip(argv[3::2], argv[4::2]))
         measure(argv[1], argv[2], options.get("--log"), options.get("--events"), int(options.get("--since", 0)))
+        if options.get("--restore"):
+            restore(argv[1], argv[2], options["--restore"])
     elif len(argv) == 4 and argv[0] == "restore":
         restore(argv[1], argv[2], argv[3])
     else:

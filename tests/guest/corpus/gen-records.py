@@ -22,6 +22,7 @@ smooth image and noise), sliced per file, so that a file's entropy is what
 its type would have without per-byte Python work: this runs under QEMU TCG.
 """
 import argparse
+import gzip
 import os
 import random
 import sqlite3
@@ -317,7 +318,10 @@ def generate_tree(root, seed, canaries):
                 " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))))
             lines.append(line)
             total += len(line)
-        put("logs/%s.log" % name, "".join(lines).encode())
+        text = "".join(lines).encode()
+        put("logs/%s.log" % name, text)
+        if name in ("emr-app", "audit", "auth"):
+            put("logs/%s.log.1.gz" % name, gzip.compress(text[: len(text) // 2], compresslevel=6, mtime=0))
     # A small C project (the compile scenario).
     for name, text in C_PROJECT.items():
         put("src/labelprinter/" + name, text.encode())

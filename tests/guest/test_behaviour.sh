@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Issue 5, the corpora: a realistic records tree (tests/guest/corpus/
+# gen-records.py, ~540 files, ~90 MB), attack scenarios that each run as
+# their own lineage against it and must be stopped within a handful of files,
+# and the benign work of a hospital file server that must go through without
+# one denial or behaviour alert, all under one policy a hospital could ship
+# ($WORK/behaviour.policy, written below; every weight is explained there).
+#
+# For each attack: the tree is put back to its pristine state with medguard
+# stopped, medguard is started, `bash corpus/attack-NAME.sh /srv/records` is
+# started in a session of its own (its own lineage), and once medguard has
+# stopped it (deny-writes or kill) it gets MG_BEHAVIOUR_GRACE more seconds to
+# go on trying before it is killed; then corpus/damage.py counts the files
+# lost against the manifest and the time from the attack's first destructive
+# operation to medguard's first deny-writes/kill event. The benign scenarios
+# run one after another under one medguard run.
+#
+# Output: one TAP line per scenario, the goal lines (every attack stopped,
+# median files lost <= 3, worst <= 10, no false positive), and the summary
+# table as `# behaviour| ...` lines, which tests/check copies to
+# build/test-results/behaviour-summary.txt.
+. "$(dirname "$0")/lib.sh"
+
+CORPUS=$REPO/tests/guest/corpus
+# Kernel series this test runs on (the series of $MEDGUARD_VM_KERNEL).
+BEHAVIOUR_KERNELS=${MG_BEHAVIOUR_KERNELS:-6.1 6.12}
+GRACE=${MG_BEHAVIOUR_GRACE:-3}
+MAX_SECONDS=${MG_ATTACK_MAX_SECONDS:-60}
+MAX_FILES=${MG_ATTACK_MAX_FILES:-500}
+GOAL_MEDIAN=3
+GOAL_WORST=10
+
+records=/srv/records
+pristine=/srv/records-pristine
+incoming=/srv/incoming
+backup=/srv/backup
+manifest=$WORK/manifest.json
+bin=$WORK/bin
+
+# name|what the TAP line calls it
+ATTACKS=(
+	"overwrite|in-place overwrite (dd)"
+	"copy-delete|write-copy-then-delete (X.enc, unlink X)"
+	"rename|rename-only to .locked with ransom notes"
+	"partial|partial encryption (4 KB every 64 KB)"
+	"slow|slow encryption (one file every 1.5 s)"
+	"fanout|fan-out (one worker process per file)"
+	"python|python3 interpreter script"
+	"openssl|shell loop over openssl enc"
+	"gpg|shell loop over gpg -c"
+	"7z|shell loop over 7z a -p -sdel"
+	"ccrypt|shell loop over ccrypt -e"
+	"shred|shred -u destruction"
+	"ddwipe|dd destruction (truncate, zeros)"
+	"signed-tool|signed cp abused to overwrite"
+)
+BENIGN=(
+	"tar|tar backup"
+	"rsync|rsync backup"
+	"restore|cp -a restore into the tree"
+	"logrotate|log rotation with gzip"
+	"sqlite|SQLite database under write load"
+	"compile|C project build and rebuild"
+	"git|git init, add, commit"
+	"pacs|PACS ingest of 200 new DICOM files"
+)
+
+kver=${MEDGUARD_VM_KERNEL:-$(uname -r)}
+series=$(echo "$kver" | cut -d. -f1-2)
+if ! echo " $BEHAVIOUR_KERNELS " | grep -q " $series "; then
+	for entry in "${ATTACKS[@]}"; do skip "behaviour: attack ${entry#*|}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
+	for entry in "${BENIGN[@]}"; do skip "behaviour: benign ${entry#*|}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
+	exit 0
+fi
+
+test_start=$SECONDS
+SUMMARY=()
+table() { SUMMARY+=("$(printf '%-48s | %10s | %12s | %s' "$@")"); }
+elapsed() { echo $((SECONDS - $1)); }
+
+# ---- the records tree, the trusted tools, the policy ----------------------
+
+step_start=$SECONDS
+rm -rf "$records" "$pristine" "$incoming" "$backup"
+nfiles=$(python3 "$CORPUS/gen-records.py" "$pristine" --canaries)
+python3 "$CORPUS/gen-records.py" --pacs-incoming "$incoming" --studies 4 --images 50 >/dev/null
+cp -a "$pristine" "$records"
+manifest_line=$(python3 "$CORPUS/damage.py" manifest "$records" "$manifest")
+echo "# behaviour: records tree of $nfiles files ($manifest_line) generated in $(elapsed "$step_start") s"
+
+# Every tool a scenario runs, its shared libraries and helpers, allowlisted.
+mkdir -p "$bin"
+new_key hospital
+cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
+"$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/hospital.key" >/dev/null
+step_start=$SECONDS
+python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find head xargs dd rm mv cp sleep date sort wc grep seq \
+	mkdir touch chmod cat openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
+	>"$WORK/tools.sha256"
+echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapsed "$step_start") s"
+python=$(readlink -f "$(command -v python3)")
+bash_bin=$(readlink -f /bin/bash)
+dash_bin=$(readlink -f /bin/dash)
+
+cat >"$WORK/behaviour.policy" <<POLICY
+# The records of a clinical file server: patient folders, an imaging
+# archive, small databases, administrative documents, application logs.
+mode enforce;
+
+key       hospital "$WORK/hospital.pub";
+# The tools the server's jobs use (backup, rotation, database, builds), with
+# their libraries, by digest; the daemon trusts them from the start.
+allowlist "$WORK/tools.sha256";
+
+# Interpreters run whatever script they are given: what they run is unsigned.
+interpreter shell  exe "$bash_bin", "$dash_bin";
+interpreter python exe "$python";
+
+records medical "$records";
+# The application logs are their own records: a log rotation renames,
+# compresses and deletes every log each night, which is exactly what
+# ransomware does to records; logs get rules and a behaviour of their own.
+records logs "$records/logs";
+# Decoys at the top of the tree and of the two largest folders. Backup jobs
+# exclude them (tar/rsync --exclude='.medguard-canary-*'): reading one is an
+# alarm.
+canary medical "$records/.medguard-canary-*", "$records/patients/.medguard-canary-*",
+               "$records/imaging/.medguard-canary-*";
+
+on medical {
+    # Trusted software does the daily work. Deletions are no longer logged
+    # one by one (default.policy's "audit deny signed delete"): the
+    # behaviour rule below watches them. Hard links: git stores objects with
+    # link().
+    allow signed read, write, create, rename, delete, link, setattr;
+    deny unsigned all;
+}
+on logs {
+    allow signed read, write, create, rename, delete, setattr;
+    deny unsigned all;
+}
+
+# Weights and thresholds: see the comments of each line.
+behaviour ransomware on medical {
+    window 10s;
+    score overwrite  2;
+    score replace    4;
+    score rename-ext 4;
+    score rename-out 3;
+    score unlink     2;
+    score enumerate  1;
+    score rate       1;
+    score entropy    3;
+    score canary     100;
+    at 20 alert;
+    at 40 deny-writes;
+    at 80 kill;
+}
+
+behaviour log-tampering on logs {
+    window 10s;
+    score overwrite  2;
+    score replace    4;
+    score rename-ext 4;
+    score rename-out 3;
+    score unlink     2;
+    score rate       1;
+    at 20 alert;
+    at 40 deny-writes;
+    at 80 kill;
+}
+POLICY
+
+if ! "$MEDGUARD" policy check "$WORK/behaviour.policy" >"$WORK/policy-check.out" 2>&1; then
+	not_ok "behaviour: the test policy compiles: $(head -n 5 "$WORK/policy-check.out" | tr '\n' ' ')"
+	exit 0
+fi
+
+# Lines of the events file that say what trust was missing (for the allowlist).
+trust_notes() {
+	grep -E '"event":"(trust-miss|taint)"' "$EVENTS" 2>/dev/null |
+		sed -n 's/.*"event":"\([a-z-]*\)".*"path":"\([^"]*\)".*/\1 \2/p' | sort -u | head -n 5 |
+		sed 's/^/# behaviour:   /'
+}
+
+# value KEY LINE: the value of KEY=... in a damage.py line.
+value() {
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# ---- benign scenarios: one medguard run, each scenario its own lineage ----
+
+rm -rf "$backup"
+mkdir -p "$backup"
+if start_medguard "$WORK/behaviour.policy"; then
+	for entry in "${BENIGN[@]}"; do
+		name=${entry%%|*} what=${entry#*|}
+		step_start=$SECONDS
+		since=$(wc -l <"$EVENTS")
+		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
+			timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+		status=$?
+		sleep 0.5
+		tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
+		denials=$(grep -c '"event":"access".*"verdict":"denied"' "$WORK/benign-$name.events")
+		alerts=$(grep -c '"event":"behaviour"' "$WORK/benign-$name.events")
+		took=$(elapsed "$step_start")
+		if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
+			ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
+			table "benign $what" - - "ok: 0 denials, 0 alerts"
+		else
+			not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
+			table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
+			grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
+				sed 's/^/# behaviour:   /'
+			tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
+		fi
+	done
+	trust_notes
+	stop_medguard
+else
+	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
+fi
+rm -rf "$backup"
+step_start=$SECONDS
+python3 "$CORPUS/damage.py" restore "$records" "$manifest" "$pristine" >/dev/null
+echo "# behaviour: tree restored after the benign scenarios in $(elapsed "$step_start") s"
+
+# ---- attacks: each from a pristine tree, under a fresh medguard run -------
+
+LOSSES=()
+# stop_seen SINCE: medguard has taken deny-writes, kill or freeze against some lineage.
+stop_seen() {
+	tail -n +"$(($1 + 1))" "$EVENTS" | grep '"event":"behaviour"' | grep -qE '"action":"(deny-writes|kill|freeze)"'
+}
+
+for entry in "${ATTACKS[@]}"; do
+	name=${entry%%|*} what=${entry#*|}
+	step_start=$SECONDS
+	if ! start_medguard "$WORK/behaviour.policy"; then
+		not_ok "behaviour: attack $what: medguard did not start"
+		table "attack $what" - - "medguard did not start"
+		continue
+	fi
+	since=$(wc -l <"$EVENTS")
+	scratch=$WORK/scratch-$name
+	log=$WORK/attack-$name.log
+	mkdir -p "$scratch"
+	: >"$log"
+	MG_SCENARIO_LOG=$log MG_SCENARIO_TMP=$scratch MG_SIGNED_TOOL=$bin/cp-signed \
+		MG_ATTACK_MAX_SECONDS=$MAX_SECONDS MG_ATTACK_MAX_FILES=$MAX_FILES \
+		setsid bash "$CORPUS/attack-$name.sh" "$records" >"$WORK/attack-$name.out" 2>&1 &
+	attacker=$!
+	stopped_at=
+	deadline=$((SECONDS + MAX_SECONDS + 20))
+	while kill -0 "$attacker" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+		if [ -z "$stopped_at" ] && stop_seen "$since"; then
+			stopped_at=$SECONDS
+		fi
+		if [ -n "$stopped_at" ] && [ $((SECONDS - stopped_at)) -ge "$GRACE" ]; then
+			break
+		fi
+		sleep 0.2
+	done
+	# The attack's whole session, then any gpg-agent it started (it detaches).
+	kill -KILL -- -"$attacker" 2>/dev/null
+	wait "$attacker" 2>/dev/null
+	[ -d "$scratch/gnupg" ] && GNUPGHOME=$scratch/gnupg gpgconf --kill gpg-agent 2>/dev/null
+	sleep 0.3
+	stop_medguard
+	# Counts the damage, then puts the tree back for the next attack.
+	result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
+		--since "$since" --restore "$pristine" | tr "\n" " ")
+	lost=$(value lost "$result") stop=$(value stop "$result") action=$(value action "$result")
+	signal=$(value signal "$result") score=$(value score "$result") denials=$(value denials "$result")
+	progress=$(grep '^done' "$log" | cut -d' ' -f2-)
+	took=$(elapsed "$step_start")
+	echo "# behaviour: attack $name: $result; attack says: ${progress:-killed}; ${took} s"
+	LOSSES+=("$lost")
+	if [ "$stop" != none ]; then
+		verdict="stopped: $action ($signal, score $score)"
+		time_text="$stop s"
+	elif [ "$lost" -eq 0 ] && [ "$denials" -gt 0 ]; then
+		verdict="stopped: denied by the rules ($denials denials)"
+		time_text="0 s"
+		stop=0
+	else
+		verdict="NOT STOPPED"
+		time_text="-"
+	fi
+	if [ "$verdict" != "NOT STOPPED" ] && [ "$lost" -le "$GOAL_WORST" ]; then
+		ok "behaviour: attack $what stopped after $lost files lost, $time_text"
+	elif [ "$verdict" != "NOT STOPPED" ]; then
+		not_ok "behaviour: attack $what stopped only after $lost files lost (goal <= $GOAL_WORST), $time_text"
+		verdict="$verdict, too late"
+	else
+		not_ok "behaviour: attack $what was not stopped: $lost files lost"
+		trust_notes
+	fi
+	table "attack $what" "$lost" "$time_text" "$verdict"
+done
+
+# ---- the goals and the summary table -------------------------------------
+
+if [ ${#LOSSES[@]} -gt 0 ]; then
+	sorted=($(printf '%s\n' "${LOSSES[@]}" | sort -n))
+	median=${sorted[$(((${#sorted[@]} - 1) / 2))]}
+	worst=${sorted[-1]}
+	if [ "$median" -le "$GOAL_MEDIAN" ] && [ "$worst" -le "$GOAL_WORST" ]; then
+		ok "behaviour: attacks: median $median files lost (goal <= $GOAL_MEDIAN), worst $worst (goal <= $GOAL_WORST)"
+	else
+		not_ok "behaviour: attacks: median $median files lost (goal <= $GOAL_MEDIAN), worst $worst (goal <= $GOAL_WORST)"
+	fi
+fi
+
+echo "# behaviour| kernel $kver, $(nproc) CPUs, records: $nfiles files; whole test $(elapsed "$test_start") s"
+echo "# behaviour| $(printf '%-48s | %10s | %12s | %s' scenario "files lost" "time to stop" verdict)"
+for row in "${SUMMARY[@]}"; do
+	echo "# behaviour| $row"
+done
+rm -rf "$records" "$pristine" "$incoming"
