@@ -242,21 +242,80 @@ static __always_inline void set_lineage_flags(__u32 lineage, __u32 add)
 	bpf_map_update_elem(&mg_lineages, &lineage, &flags, BPF_ANY);
 }
 
-/* True the first time LINEAGE writes to the file at DENTRY. */
-static __always_inline bool first_write(__u32 lineage, struct dentry *dentry)
+/* What a lineage has done to a file: it created it, it wrote to it. */
+#define TOUCHED_WRITTEN (1u << 0)
+#define TOUCHED_CREATED (1u << 1)
+
+static __always_inline bool touched_key_of(__u32 lineage, struct dentry *dentry, struct touched_key *key)
 {
-	struct touched_key key = { .lineage = lineage };
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	__u32 seen = 1;
 
 	if (!inode)
 		return false;
-	key.dev = inode_dev(inode);
-	key.ino = BPF_CORE_READ(inode, i_ino);
-	if (bpf_map_lookup_elem(&mg_touched, &key))
-		return false;
-	bpf_map_update_elem(&mg_touched, &key, &seen, BPF_ANY);
+	key->lineage = lineage;
+	key->pad = 0;
+	key->dev = inode_dev(inode);
+	key->ino = BPF_CORE_READ(inode, i_ino);
 	return true;
+}
+
+/* Records that LINEAGE did WHAT to the file at DENTRY; returns what it had done before. */
+static __always_inline __u32 touch(__u32 lineage, struct dentry *dentry, __u32 what)
+{
+	struct touched_key key;
+	__u32 *before, after;
+
+	if (!touched_key_of(lineage, dentry, &key))
+		return 0;
+	before = bpf_map_lookup_elem(&mg_touched, &key);
+	after = (before ? *before : 0) | what;
+	if (!before || *before != after)
+		bpf_map_update_elem(&mg_touched, &key, &after, BPF_ANY);
+	return before ? *before : 0;
+}
+
+/*
+ * What an operation says about a lineage. Whatever it does to files it
+ * created itself (temporary files, journals, a new file renamed into
+ * place) says nothing; a first write, an overwrite, a rename or an unlink
+ * of someone else's file does.
+ */
+static __always_inline __u32 refine_signal(__u32 lineage, struct dentry *dentry, __u32 signal)
+{
+	__u32 before;
+
+	switch (signal) {
+	case MG_SIGNAL_CREATE:
+		touch(lineage, dentry, TOUCHED_CREATED);
+		return signal;
+	case MG_SIGNAL_FIRST_WRITE:
+		before = touch(lineage, dentry, TOUCHED_WRITTEN);
+		return before ? MG_SIGNAL_NONE : signal;
+	case MG_SIGNAL_OVERWRITE:
+	case MG_SIGNAL_UNLINK:
+	case MG_SIGNAL_RENAME_EXT:
+	case MG_SIGNAL_RENAME_OUT:
+		before = touch(lineage, dentry, TOUCHED_WRITTEN);
+		return (before & TOUCHED_CREATED) ? MG_SIGNAL_NONE : signal;
+	}
+	return signal;
+}
+
+/* Signals that change or remove what was there: the ones the rate counts. */
+static __always_inline bool destructive(__u32 signal)
+{
+	return signal == MG_SIGNAL_FIRST_WRITE || signal == MG_SIGNAL_OVERWRITE || signal == MG_SIGNAL_REPLACE ||
+	       signal == MG_SIGNAL_RENAME_EXT || signal == MG_SIGNAL_RENAME_OUT || signal == MG_SIGNAL_UNLINK;
+}
+
+/*
+ * SIGNAL, already checked below MG_NSIGNALS, masked in a way the compiler
+ * keeps, so that the verifier sees the index bounded within the value.
+ */
+static __always_inline __u32 signal_index(__u32 signal)
+{
+	asm volatile("%0 &= 15" : "+r"(signal));
+	return signal;
 }
 
 struct scoring {
@@ -277,7 +336,7 @@ struct scoring {
  * threshold the score has reached. Denial comes first: the operation that
  * reaches deny-writes, kill or freeze is itself refused. Returns 0 or -EPERM.
  */
-static __always_inline int score(const struct scoring *scoring)
+static __noinline int score(const struct scoring *scoring)
 {
 	struct mg_score_key key = {
 		.lineage = scoring->lineage,
@@ -314,22 +373,24 @@ static __always_inline int score(const struct scoring *scoring)
 		current->score = current->score * (1024 - elapsed * 1024 / behaviour->window_ns) / 1024;
 	}
 	current->updated_ns = now;
-	if (now - current->second_start_ns >= 1000000000ull) {
-		current->second_start_ns = now;
-		current->second_files = 0;
-	}
-	current->second_files++;
-	if (current->second_files > MG_RATE_ALLOWANCE)
-		current->score += behaviour->weights[MG_SIGNAL_RATE];
 
 	if (signal == MG_SIGNAL_UNLINK && current->created)
 		signal = MG_SIGNAL_REPLACE;
+	if (destructive(signal)) {
+		if (now - current->second_start_ns >= 1000000000ull) {
+			current->second_start_ns = now;
+			current->second_files = 0;
+		}
+		current->second_files++;
+		if (current->second_files > MG_RATE_ALLOWANCE)
+			current->score += behaviour->weights[MG_SIGNAL_RATE];
+	}
 	if (signal == MG_SIGNAL_CREATE)
 		current->created++;
 	if (signal == MG_SIGNAL_CANARY)
 		weight = MG_CANARY_SCORE;
 	else if (signal < MG_NSIGNALS)
-		weight = behaviour->weights[signal];
+		weight = behaviour->weights[signal_index(signal)];
 	else
 		weight = 0;
 	current->score += weight;
@@ -372,7 +433,6 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 	struct mg_tree *tree;
 	struct scoring scoring;
 	__u32 generation, index, rule_index = MG_RULE_DEFAULT, verdict, flags = 0, lineage;
-	bool stopped;
 	__u64 root_ino;
 	int i;
 
@@ -390,12 +450,24 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 
 	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
 	lineage = lineage_of(label);
+	scoring.generation = generation;
+	scoring.tree_id = object.tree_id;
+	scoring.lineage = lineage;
+	scoring.op = op;
+	scoring.signal = (object.flags & MG_OBJECT_CANARY) ? MG_SIGNAL_CANARY : signal;
+	scoring.mode = live->mode;
+	scoring.root_ino = root_ino;
+	scoring.dentry = dentry;
+	scoring.label = label;
+
 	/* Refused, and still scored: a lineage that keeps trying goes on to kill. */
-	stopped = (op & MG_WRITE_OPS) && (lineage_flags(lineage) & MG_LINEAGE_DENY_WRITES) &&
-		  live->mode == MG_MODE_ENFORCE;
-	if (stopped) {
+	if ((op & MG_WRITE_OPS) && (lineage_flags(lineage) & MG_LINEAGE_DENY_WRITES) &&
+	    live->mode == MG_MODE_ENFORCE) {
 		count(MG_COUNTER_DENIED);
 		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, MG_RULE_BEHAVIOUR, label, dentry, root_ino);
+		if (scoring.signal != MG_SIGNAL_NONE)
+			score(&scoring);
+		return -EPERM;
 	}
 
 	verdict = tree->default_verdict;
@@ -411,7 +483,7 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 		rule_index = i;
 		break;
 	}
-	if (verdict == MG_VERDICT_DENY && !stopped) {
+	if (verdict == MG_VERDICT_DENY) {
 		if (live->mode == MG_MODE_ENFORCE && !(flags & MG_RULE_AUDIT_ONLY)) {
 			count(MG_COUNTER_DENIED);
 			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, rule_index, label, dentry, root_ino);
@@ -421,22 +493,13 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, rule_index, label, dentry, root_ino);
 	}
 
-	if (object.flags & MG_OBJECT_CANARY)
-		signal = MG_SIGNAL_CANARY;
-	else if (signal == MG_SIGNAL_FIRST_WRITE && !first_write(lineage, dentry))
-		signal = MG_SIGNAL_NONE;
-	if (signal == MG_SIGNAL_NONE)
-		return stopped ? -EPERM : 0;
-	scoring.generation = generation;
-	scoring.tree_id = object.tree_id;
-	scoring.lineage = lineage;
-	scoring.op = op;
-	scoring.signal = signal;
-	scoring.mode = live->mode;
-	scoring.root_ino = root_ino;
-	scoring.dentry = dentry;
-	scoring.label = label;
-	return score(&scoring) || stopped ? -EPERM : 0;
+	if (scoring.signal != MG_SIGNAL_CANARY && scoring.signal != MG_SIGNAL_NONE)
+		scoring.signal = refine_signal(lineage, dentry, scoring.signal);
+	if (scoring.signal == MG_SIGNAL_NONE)
+		return 0;
+	if (score(&scoring))
+		return -EPERM;
+	return 0;
 }
 
 /* The tree protecting DENTRY in the live generation, or -1. */
@@ -696,12 +759,13 @@ int BPF_PROG(mg_file_truncate, struct file *file, int ret)
 	return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_OVERWRITE);
 }
 
+/* The new file is scored when it is opened, where it has an inode to remember it by. */
 SEC("lsm/inode_create")
 int BPF_PROG(mg_inode_create, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
 {
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
+	return check_dentry(dentry, MG_OP_CREATE, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/inode_mkdir")
