@@ -26,9 +26,9 @@ on charts {
     deny unsigned all;
 }
 behaviour ransomware on charts {
-    window 30s;
-    score rename-ext 10;
-    score unlink 10;
+    window 60s;
+    score rename-ext 11;
+    score unlink 11;
     at 20 alert;
     at 30 deny-writes;
     at 50 kill;
