@@ -127,6 +127,31 @@ static __always_inline bool find_protected(struct dentry *dentry, __u32 generati
 	return false;
 }
 
+/* File access is decided by the filesystem ids, as the kernel's own permission checks do. */
+static __always_inline __u32 current_fsuid(void)
+{
+	return BPF_CORE_READ(bpf_get_current_task_btf(), cred, fsuid.val);
+}
+
+/* The filesystem gid or any supplementary group (the first MG_MAX_GROUPS of them). */
+static __always_inline bool in_group(__u64 gid)
+{
+	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
+	struct group_info *groups = BPF_CORE_READ(cred, group_info);
+	int ngroups = BPF_CORE_READ(groups, ngroups), i;
+	kgid_t member;
+
+	if (BPF_CORE_READ(cred, fsgid.val) == gid)
+		return true;
+	for (i = 0; i < MG_MAX_GROUPS && i < ngroups; i++) {
+		if (bpf_probe_read_kernel(&member, sizeof(member), &groups->gid[i]))
+			return false;
+		if (member.val == gid)
+			return true;
+	}
+	return false;
+}
+
 static __always_inline bool subject_matches(const struct mg_rule *rule, const struct mg_task_label *label)
 {
 	switch (rule->subject_kind) {
@@ -139,9 +164,9 @@ static __always_inline bool subject_matches(const struct mg_rule *rule, const st
 	case MG_SUBJECT_UNSIGNED:
 		return !label || !(label->flags & MG_LABEL_TRUSTED);
 	case MG_SUBJECT_UID:
-		return (bpf_get_current_uid_gid() & 0xffffffff) == rule->subject_value;
+		return current_fsuid() == rule->subject_value;
 	case MG_SUBJECT_GID:
-		return (bpf_get_current_uid_gid() >> 32) == rule->subject_value;
+		return in_group(rule->subject_value);
 	case MG_SUBJECT_CGROUP:
 		return bpf_get_current_cgroup_id() == rule->subject_value;
 	}
@@ -658,7 +683,8 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 		return 0;
 	if (program->flags & MG_PROGRAM_INTERPRETER)
 		pending->label.flags &= ~MG_LABEL_TRUSTED;
-	if (program->required_key_id && (!trust || trust->key_id != program->required_key_id))
+	/* A program is who the policy says only while its file is the one verified. */
+	if (!trust || (program->required_key_id && trust->key_id != program->required_key_id))
 		return 0;
 	if (!pending->label.program_id)
 		pending->label.program_id = program->program_id;
@@ -717,6 +743,13 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 
 	if (ret)
 		return ret;
+	/*
+	 * A stacked filesystem (overlayfs) opens the real file under the user's
+	 * path with its own credentials; the user's open of that path was
+	 * checked already, as the user.
+	 */
+	if (BPF_CORE_READ(file, f_path.dentry, d_inode) != BPF_CORE_READ(file, f_inode))
+		return 0;
 	if (file->f_mode & FMODE_WRITE)
 		drop_trust(file->f_inode);
 	if (file->f_mode & FMODE_EXEC)

@@ -20,6 +20,9 @@
 #define MG_MAX_TOUCHED 65536        /* (lineage, file) pairs remembered for first-write (LRU) */
 #define MG_RATE_ALLOWANCE 20        /* files a second a lineage may touch before `rate` scores */
 
+/* Rules */
+#define MG_MAX_GROUPS 32            /* supplementary groups a `group` rule looks at */
+
 /* Kernel walks */
 #define MG_WALK_DEPTH 32           /* d_parent steps looking for a protected ancestor */
 

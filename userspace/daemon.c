@@ -50,6 +50,8 @@ struct daemon {
 	int kfuncs_status;
 	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
 	unsigned long trusted_files;
+	char **vouched; /* every path the daemon put into the trust map, re-verified on reload */
+	size_t nvouched;
 	__u64 lost_reported;
 };
 
@@ -82,6 +84,31 @@ static void say(struct daemon *daemon, const char *what, const char *detail)
 		syslog(LOG_NOTICE, "%s: %s", what, detail);
 }
 
+static bool vouched_for(const struct daemon *daemon, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < daemon->nvouched; i++)
+		if (!strcmp(daemon->vouched[i], path))
+			return true;
+	return false;
+}
+
+static void remember_vouched(struct daemon *daemon, const char *path)
+{
+	char **grown;
+
+	if (vouched_for(daemon, path))
+		return;
+	grown = realloc(daemon->vouched, (daemon->nvouched + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	daemon->vouched = grown;
+	daemon->vouched[daemon->nvouched] = strdup(path);
+	if (daemon->vouched[daemon->nvouched])
+		daemon->nvouched++;
+}
+
 /* Verifies PATH and, when something vouches for it, tells the kernel. True when trusted. */
 static bool trust_path(struct daemon *daemon, const char *path)
 {
@@ -92,8 +119,62 @@ static bool trust_path(struct daemon *daemon, const char *path)
 		return false;
 	if (mg_loader_trust_file(daemon->loader, &key, &trust))
 		return false;
+	remember_vouched(daemon, path);
 	daemon->trusted_files++;
 	return true;
+}
+
+/*
+ * After a reload, every file vouched for under the old policy is judged by
+ * the new one: a file signed by a key the new policy dropped loses its trust.
+ */
+static void reverify_vouched(struct daemon *daemon)
+{
+	struct mg_trust_key key;
+	struct mg_trust trust;
+	size_t i;
+
+	for (i = 0; i < daemon->nvouched; i++) {
+		if (mg_trust_evaluate(daemon->trust, daemon->vouched[i], &key, &trust) > 0)
+			mg_loader_trust_file(daemon->loader, &key, &trust);
+		else if (mg_trust_evaluate(daemon->trust, daemon->vouched[i], &key, &trust) == 0)
+			mg_loader_untrust_file(daemon->loader, &key);
+	}
+}
+
+/*
+ * The shared libraries and loaders running programs map executable right
+ * now: without them every dynamically linked trusted program would taint
+ * itself at its first mmap. Each is verified like any other file.
+ */
+static void trust_mapped_libraries(struct daemon *daemon)
+{
+	char maps_path[300], line[PATH_MAX + 128], *path;
+	struct dirent *entry;
+	FILE *maps;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	while ((entry = readdir(proc))) {
+		if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+			continue;
+		snprintf(maps_path, sizeof(maps_path), "/proc/%s/maps", entry->d_name);
+		maps = fopen(maps_path, "re");
+		if (!maps)
+			continue;
+		while (fgets(line, sizeof(line), maps)) {
+			path = strchr(line, '/');
+			if (!path || !strstr(line, " r-xp "))
+				continue;
+			path[strcspn(path, "\n")] = '\0';
+			if (!vouched_for(daemon, path))
+				trust_path(daemon, path);
+		}
+		fclose(maps);
+	}
+	closedir(proc);
 }
 
 /* Trusts PATH and watches its directory, so that later changes are seen. */
@@ -123,6 +204,8 @@ static void fill_trust(struct daemon *daemon)
 	for (i = 0; i < policy->nprograms; i++)
 		for (j = 0; j < policy->programs[i].nexes; j++)
 			trust_and_watch(daemon, policy->programs[i].exes[j]);
+	if (policy->trust_packages || mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)))
+		trust_mapped_libraries(daemon);
 	allowlist = mg_trust_ctx_allowlist(daemon->trust);
 	for (i = 0; i < mg_allowlist_count(allowlist); i++)
 		if (mg_allowlist_path_at(allowlist, i))
@@ -327,6 +410,7 @@ static void reload(struct daemon *daemon)
 	daemon->policy = policy;
 	daemon->trust = trust;
 	fill_trust(daemon);
+	reverify_vouched(daemon);
 	if (mg_loader_apply(daemon->loader, policy, stderr)) {
 		daemon->policy = old_policy;
 		daemon->trust = old_trust;
@@ -478,6 +562,9 @@ cleanup:
 	mg_loader_close(daemon.loader);
 	mg_trust_ctx_free(daemon.trust);
 	mg_policy_free(daemon.policy);
+	while (daemon.nvouched)
+		free(daemon.vouched[--daemon.nvouched]);
+	free(daemon.vouched);
 	if (daemon.out && daemon.out != stdout)
 		fclose(daemon.out);
 	return status;

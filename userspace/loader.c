@@ -501,6 +501,11 @@ int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *ke
 	return 0;
 }
 
+void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key *key)
+{
+	bpf_map_delete_elem(bpf_map__fd(loader->skel->maps.mg_trust), key);
+}
+
 int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage)
 {
 	struct mg_task_label label;

@@ -32,6 +32,9 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 /* Trusts the file KEY in the kernel, as verified by mg_trust_evaluate(). */
 int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *key, const struct mg_trust *trust);
 
+/* Withdraws the kernel's trust in the file KEY. */
+void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key *key);
+
 /* The lineage in the kernel label of process PID; 0 or -errno (-ENOENT: no label). */
 int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage);
 
