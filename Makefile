@@ -43,7 +43,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest demo bench clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -124,13 +124,14 @@ check-host: unit fuzz
 check-guest: all
 	@bash tests/check --guest-only
 
+# The ransomware and benign corpora (issue 5), in the 6.12 guest.
+check-behaviour: all
+	@tests/vm/run --kernel 6.12 --mem 2G -- bash tests/guest/test_behaviour.sh
+
 # The README's main job: medguard enforcing in a guest kernel.
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash tests/vm/run --kernel 6.12 -- bash tests/demo
-
-bench: all
-	@bash tests/bench/run
 
 # ---- kernel module ------------------------------------------------------
 

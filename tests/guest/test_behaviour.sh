@@ -4,7 +4,7 @@
 # their own lineage against it and must be stopped within a handful of files,
 # and the benign work of a hospital file server that must go through without
 # one denial or behaviour alert, all under one policy a hospital could ship
-# ($WORK/behaviour.policy, written below; every weight is explained there).
+# ($WORK/hospital.policy, written below; every weight is explained there).
 #
 # For each attack: the tree is put back to its pristine state with medguard
 # stopped, medguard is started, `bash corpus/attack-NAME.sh /srv/records` is
@@ -95,14 +95,14 @@ cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
 "$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/hospital.key" >/dev/null
 step_start=$SECONDS
 python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find head xargs dd rm mv cp sleep date sort wc grep seq \
-	mkdir touch chmod cat openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
+	mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
 	>"$WORK/tools.sha256"
 echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapsed "$step_start") s"
 python=$(readlink -f "$(command -v python3)")
 bash_bin=$(readlink -f /bin/bash)
 dash_bin=$(readlink -f /bin/dash)
 
-cat >"$WORK/behaviour.policy" <<POLICY
+cat >"$WORK/hospital.policy" <<POLICY
 # The records of a clinical file server: patient folders, an imaging
 # archive, small databases, administrative documents, application logs.
 mode enforce;
@@ -140,47 +140,100 @@ on logs {
     deny unsigned all;
 }
 
-# Weights and thresholds: see the comments of each line.
+# What a process lineage does to the records, scored over 20 seconds. The
+# weights are set against the scenarios of this test: every attack must
+# reach deny-writes within a handful of files, and no benign job of the
+# server may reach even the alert (see the summary table). What a lineage
+# does to files it created itself (temporary files, journals, lock files
+# renamed into place) is not scored. As the engine scores today
+# (bpf/medguard.bpf.c), one file costs an attack:
+#   in-place overwrite, partial encryption    first-write               30
+#   dd or cp over a file (O_TRUNC)            overwrite, twice          40
+#   encrypt to X.enc, then unlink X           overwrite + unlink        60
+#   7z -sdel (creates X.7z, unlinks X)        replace                   40
+#   rename to .locked                         rename-ext                40
+#   ccrypt; shred -u                          first-write, overwrite,
+#                                             rename-ext (+ unlink)     90; 130
+# so the third or fourth file reaches 100, even with the score decaying
+# between files under emulation.
 behaviour ransomware on medical {
-    window 10s;
-    score overwrite  2;
-    score replace    4;
-    score rename-ext 4;
-    score rename-out 3;
-    score unlink     2;
-    score enumerate  1;
-    score rate       1;
-    score entropy    3;
-    score canary     100;
-    at 20 alert;
-    at 40 deny-writes;
-    at 80 kill;
+    # 20 s, not 10: an attack slower than one file per window * 30 / 100 =
+    # 6 s would never reach 100 on first-writes alone.
+    window 20s;
+    # Writing into a record this lineage did not create: in-place
+    # encryption does it to every file. Three such records within seconds
+    # is the alert. NB: a long-lived application that rewrites existing
+    # records in place (not through a new file renamed over the old one)
+    # faster than one every 6 s would be stopped too; none is in this test.
+    score first-write 30;
+    # Truncating someone else's file. The engine also counts a file this
+    # open creates with O_TRUNC (every fopen "w") as an overwrite, which
+    # makes git's COMMIT_EDITMSG cost 3 of them: 60 < 90.
+    score overwrite 20;
+    # Unlinking someone else's files, after writing new ones (replace) or
+    # not (shred -u, encrypt-then-delete), and extension-changing renames:
+    # what ransomware does once per file and no records job does in bulk.
+    score replace 40;
+    score unlink 40;
+    score rename-ext 40;
+    # Moving records out of the tree (exfiltration, or encryption elsewhere).
+    score rename-out 40;
+    # Changing more than 20 existing files a second (the engine's
+    # allowance): no job of this server does; on real hardware an attack does.
+    score rate 5;
+    # Not scored: listing directories (every backup lists them all) and
+    # creating files (a restore, a PACS ingest of a study, a database
+    # journal create hundreds a second).
+    score enumerate 0;
+    score create 0;
+    # Not scored yet: high-entropy writes need the kernel module, and PACS
+    # ingest (compressed images) and compressed backups write them too; a
+    # weight needs this corpus run with the module first.
+    score entropy 0;
+    # A canary touched is the maximum score, whatever the weight.
+    score canary 100;
+    # The alert is the line benign work must stay under; deny-writes stops
+    # the lineage's writes; a lineage that keeps trying after that is
+    # killed (refused operations still score).
+    at 90 alert;
+    at 100 deny-writes;
+    at 200 kill;
 }
 
+# Logs: the nightly rotation renames each log to NAME.log.1, compresses it
+# (a new .gz, then the unlink of NAME.log.1) and deletes the oldest: three
+# signals a log, 3 points each, so rotating up to 10 logs stays under the
+# alert. A logging daemon reopens every log after the rotation and appends
+# (a first-write each): 10 points, up to 9 logs. Nobody truncates a log or
+# moves it out (high). An attack that only renames, replaces or appends to
+# logs is stopped late in this tree; deny-writes, once reached in any tree,
+# holds in all of them.
 behaviour log-tampering on logs {
-    window 10s;
-    score overwrite  2;
-    score replace    4;
-    score rename-ext 4;
-    score rename-out 3;
-    score unlink     2;
-    score rate       1;
-    at 20 alert;
-    at 40 deny-writes;
-    at 80 kill;
+    window 20s;
+    score first-write 10;
+    score overwrite  30;
+    score replace     3;
+    score unlink      3;
+    score rename-ext  3;
+    score rename-out 40;
+    at 90 alert;
+    at 100 deny-writes;
+    at 200 kill;
 }
 POLICY
 
-if ! "$MEDGUARD" policy check "$WORK/behaviour.policy" >"$WORK/policy-check.out" 2>&1; then
+if ! "$MEDGUARD" policy check "$WORK/hospital.policy" >"$WORK/policy-check.out" 2>&1; then
 	not_ok "behaviour: the test policy compiles: $(head -n 5 "$WORK/policy-check.out" | tr '\n' ' ')"
 	exit 0
 fi
 
-# Lines of the events file that say what trust was missing (for the allowlist).
+# What trust was missing (for the allowlist) after line SINCE of the events:
+# events, paths and the programs. (Execs while the daemon starts, before it
+# has trusted the allowlist, are trust misses too, hence SINCE.)
 trust_notes() {
-	grep -E '"event":"(trust-miss|taint)"' "$EVENTS" 2>/dev/null |
-		sed -n 's/.*"event":"\([a-z-]*\)".*"path":"\([^"]*\)".*/\1 \2/p' | sort -u | head -n 5 |
-		sed 's/^/# behaviour:   /'
+	tail -n +"$((${1:-0} + 1))" "$EVENTS" | grep -E '"event":"(trust-miss|taint)"' |
+		sed -n 's/.*"event":"\([a-z-]*\)".*"path":"\([^"]*\)".*"comm":"\([^"]*\)".*/\1 \2 (\3)/p' |
+		sort | uniq -c | sort -rn | head -n 8 | sed 's/^/# behaviour:   /'
 }
 
 # value KEY LINE: the value of KEY=... in a damage.py line.
@@ -188,45 +241,93 @@ value() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# ---- benign scenarios: one medguard run, each scenario its own lineage ----
+# The daemon runs once (loading it takes 20-30 s under TCG); between two
+# attacks it is switched by a reload to a policy that protects nothing, the
+# tree is measured and put back, and the hospital policy is reloaded, which
+# starts every attack with fresh scores (they are kept per policy generation).
+printf 'mode enforce;\n' >"$WORK/maintenance.policy"
+active=$WORK/active.policy
+
+# start_daemon: medguard on $active, waiting up to 3 minutes (lib.sh waits 30 s).
+start_daemon() {
+	local i
+	: >"$EVENTS"
+	"$MEDGUARD" run --policy "$active" --output "$EVENTS" 2>"$WORK/medguard.err" &
+	MEDGUARD_PID=$!
+	for i in $(seq 1 1800); do
+		grep -q '"event":"started"' "$EVENTS" 2>/dev/null && return 0
+		kill -0 "$MEDGUARD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# medguard did not start: $(grep -v '^[0-9]*: ' "$WORK/medguard.err" | tail -n 3 | tr '\n' ' ')"
+	kill "$MEDGUARD_PID" 2>/dev/null
+	wait "$MEDGUARD_PID" 2>/dev/null
+	MEDGUARD_PID=
+	return 1
+}
+
+# switch_policy hospital|maintenance: reloads the daemon with that policy and waits for it.
+switch_policy() {
+	local before i
+	cp "$WORK/$1.policy" "$active"
+	before=$(grep -c '"event":"reload' "$EVENTS")
+	kill -HUP "$MEDGUARD_PID" 2>/dev/null || return 1
+	for i in $(seq 1 600); do
+		if [ "$(grep -c '"event":"reload' "$EVENTS")" -gt "$before" ]; then
+			tail -n 20 "$EVENTS" | grep '"event":"reload' | tail -n 1 | grep -q '"event":"reloaded"'
+			return
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- benign scenarios: each its own lineage, under the hospital policy ----
 
 rm -rf "$backup"
 mkdir -p "$backup"
-if start_medguard "$WORK/behaviour.policy"; then
-	for entry in "${BENIGN[@]}"; do
-		name=${entry%%|*} what=${entry#*|}
-		step_start=$SECONDS
-		since=$(wc -l <"$EVENTS")
-		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
-			timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
-		status=$?
-		sleep 0.5
-		tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
-		denials=$(grep -c '"event":"access".*"verdict":"denied"' "$WORK/benign-$name.events")
-		alerts=$(grep -c '"event":"behaviour"' "$WORK/benign-$name.events")
-		took=$(elapsed "$step_start")
-		if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
-			ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
-			table "benign $what" - - "ok: 0 denials, 0 alerts"
-		else
-			not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
-			table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
-			grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
-				sed 's/^/# behaviour:   /'
-			tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
-		fi
-	done
-	trust_notes
-	stop_medguard
-else
+cp "$WORK/hospital.policy" "$active"
+step_start=$SECONDS
+if ! start_daemon; then
 	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
+	for entry in "${ATTACKS[@]}"; do not_ok "behaviour: attack ${entry#*|}: medguard did not start"; done
+	exit 0
 fi
+echo "# behaviour: medguard started in $(elapsed "$step_start") s"
+sleep 1
+started_line=$(wc -l <"$EVENTS")
+for entry in "${BENIGN[@]}"; do
+	name=${entry%%|*} what=${entry#*|}
+	step_start=$SECONDS
+	since=$(wc -l <"$EVENTS")
+	MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
+		timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+	status=$?
+	sleep 0.5
+	tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
+	denials=$(grep -c '"event":"access".*"verdict":"denied"' "$WORK/benign-$name.events")
+	alerts=$(grep -c '"event":"behaviour"' "$WORK/benign-$name.events")
+	took=$(elapsed "$step_start")
+	if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
+		ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
+		table "benign $what" - - "ok: 0 denials, 0 alerts"
+	else
+		not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
+		table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
+		grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
+			sed 's/^/# behaviour:   /'
+		tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
+	fi
+done
+trust_notes "$started_line"
 rm -rf "$backup"
 step_start=$SECONDS
+switch_policy maintenance
 python3 "$CORPUS/damage.py" restore "$records" "$manifest" "$pristine" >/dev/null
+switch_policy hospital
 echo "# behaviour: tree restored after the benign scenarios in $(elapsed "$step_start") s"
 
-# ---- attacks: each from a pristine tree, under a fresh medguard run -------
+# ---- attacks: each from the pristine tree, with fresh scores --------------
 
 LOSSES=()
 # stop_seen SINCE: medguard has taken deny-writes, kill or freeze against some lineage.
@@ -237,11 +338,7 @@ stop_seen() {
 for entry in "${ATTACKS[@]}"; do
 	name=${entry%%|*} what=${entry#*|}
 	step_start=$SECONDS
-	if ! start_medguard "$WORK/behaviour.policy"; then
-		not_ok "behaviour: attack $what: medguard did not start"
-		table "attack $what" - - "medguard did not start"
-		continue
-	fi
+	t1=$EPOCHREALTIME
 	since=$(wc -l <"$EVENTS")
 	scratch=$WORK/scratch-$name
 	log=$WORK/attack-$name.log
@@ -267,15 +364,23 @@ for entry in "${ATTACKS[@]}"; do
 	wait "$attacker" 2>/dev/null
 	[ -d "$scratch/gnupg" ] && GNUPGHOME=$scratch/gnupg gpgconf --kill gpg-agent 2>/dev/null
 	sleep 0.3
-	stop_medguard
+	t2=$EPOCHREALTIME
 	# Counts the damage, then puts the tree back for the next attack.
-	result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
-		--since "$since" --restore "$pristine" | tr "\n" " ")
+	if switch_policy maintenance; then
+		result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
+			--since "$since" --restore "$pristine" | tr "\n" " ")
+	else
+		result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
+			--since "$since" | tr "\n" " ")
+		echo "# behaviour: the maintenance reload failed; the tree cannot be restored"
+	fi
+	switch_policy hospital || echo "# behaviour: the reload of the hospital policy failed"
 	lost=$(value lost "$result") stop=$(value stop "$result") action=$(value action "$result")
 	signal=$(value signal "$result") score=$(value score "$result") denials=$(value denials "$result")
-	progress=$(grep '^done' "$log" | cut -d' ' -f2-)
 	took=$(elapsed "$step_start")
-	echo "# behaviour: attack $name: $result; attack says: ${progress:-killed}; ${took} s"
+	timing=$(echo "$t1 $t2 $EPOCHREALTIME" | awk '{ printf "attack %.1f s, measure and restore %.1f s", $2 - $1, $3 - $2 }')
+	echo "# behaviour: attack $name: $result"
+	echo "# behaviour:   $(grep -E '^(targets|done)' "$log" | tr '\n' ' ')${took} s: $timing"
 	LOSSES+=("$lost")
 	if [ "$stop" != none ]; then
 		verdict="stopped: $action ($signal, score $score)"
@@ -283,7 +388,6 @@ for entry in "${ATTACKS[@]}"; do
 	elif [ "$lost" -eq 0 ] && [ "$denials" -gt 0 ]; then
 		verdict="stopped: denied by the rules ($denials denials)"
 		time_text="0 s"
-		stop=0
 	else
 		verdict="NOT STOPPED"
 		time_text="-"
@@ -295,10 +399,11 @@ for entry in "${ATTACKS[@]}"; do
 		verdict="$verdict, too late"
 	else
 		not_ok "behaviour: attack $what was not stopped: $lost files lost"
-		trust_notes
+		trust_notes "$since"
 	fi
 	table "attack $what" "$lost" "$time_text" "$verdict"
 done
+stop_medguard
 
 # ---- the goals and the summary table -------------------------------------
 

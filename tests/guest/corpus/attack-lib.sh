@@ -24,6 +24,8 @@ while IFS=$'\t' read -r size path; do
 	FILES+=("$path")
 done < <(find "$DIR" -type f ! -name '.*' -printf '%s\t%p\n' 2>/dev/null | head -n "$MAX_FILES")
 
+echo "targets ${#FILES[@]} first=${FILES[0]:-none}" >>"$LOG"
+
 destructive() {
 	if [ "$started" = 0 ]; then
 		echo "first-destructive $EPOCHREALTIME" >>"$LOG"

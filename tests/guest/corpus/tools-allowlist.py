@@ -2,7 +2,8 @@
 """tools-allowlist.py TOOL...: prints a SHA-256 allowlist (sha256sum format)
 of each TOOL (a command name or path), every shared library it loads and the
 helpers it runs or maps that its ELF headers do not name: gcc's cc1, as,
-collect2, ld and LTO plugin, 7z's codec library, gpg's agent.
+collect2, ld and LTO plugin, 7z's codec library, gpg's agent, git's copy of
+itself in its exec-path.
 
 Paths are the real files (readlink -f): the daemon trusts allowlisted paths
 at start, so the first run of each tool is already trusted. The libraries
@@ -101,6 +102,10 @@ def helpers(tool, path):
             [shutil.which(n) or n for n in ("as", "ld")]
     if name in ("7z", "7za"):
         return [p for p in ("/usr/lib/p7zip/7z", "/usr/lib/p7zip/7za", "/usr/lib/p7zip/7z.so") if os.path.exists(p)]
+    if name == "git":
+        # git runs its subcommands (gc --auto, maintenance) from its exec-path, a copy of itself.
+        path = subprocess.run([path, "--exec-path"], capture_output=True, text=True).stdout.strip()
+        return [os.path.join(path, "git")]
     if name == "gpg":
         return [shutil.which(n) or n for n in ("gpg-agent", "gpgconf")]
     return []
