@@ -6,19 +6,21 @@
 # one denial or behaviour alert, all under one policy a hospital could ship
 # ($WORK/hospital.policy, written below; every weight is explained there).
 #
-# For each attack: the tree is put back to its pristine state with medguard
-# stopped, medguard is started, `bash corpus/attack-NAME.sh /srv/records` is
-# started in a session of its own (its own lineage), and once medguard has
-# stopped it (deny-writes or kill) it gets MG_BEHAVIOUR_GRACE more seconds to
-# go on trying before it is killed; then corpus/damage.py counts the files
-# lost against the manifest and the time from the attack's first destructive
-# operation to medguard's first deny-writes/kill event. The benign scenarios
-# run one after another under one medguard run.
+# medguard runs once for the whole test (loading it takes 20-50 s under
+# TCG). Each attack, from the pristine tree: `bash corpus/attack-NAME.sh
+# /srv/records` is started in a session of its own (a lineage of its own);
+# once medguard has stopped it (deny-writes or kill) it gets
+# MG_BEHAVIOUR_GRACE more seconds to go on trying, then it is killed;
+# corpus/damage.py counts the files lost against the manifest and the time
+# from the attack's first destructive operation to medguard's first
+# deny-writes/kill event, and writes the steps that put the tree back, which
+# run as processes of their own (one lineage each, each far below the
+# alert). Then the benign scenarios run one after another, each its own
+# lineage, on the restored tree.
 #
-# Output: one TAP line per scenario, the goal lines (every attack stopped,
-# median files lost <= 3, worst <= 10, no false positive), and the summary
-# table as `# behaviour| ...` lines, which tests/check copies to
-# build/test-results/behaviour-summary.txt.
+# Output: one TAP line per scenario, the goal line (median files lost <= 3,
+# worst <= 10), and the summary table as `# behaviour| ...` lines, which
+# tests/check copies to build/test-results/behaviour-summary.txt.
 . "$(dirname "$0")/lib.sh"
 
 CORPUS=$REPO/tests/guest/corpus
@@ -65,6 +67,13 @@ BENIGN=(
 	"pacs|PACS ingest of 200 new DICOM files"
 )
 
+# MG_BEHAVIOUR_ONLY="NAME ...": only these scenarios (attack or benign names).
+if [ -n "${MG_BEHAVIOUR_ONLY:-}" ]; then
+	pick() { local e; for e in "$@"; do echo " $MG_BEHAVIOUR_ONLY " | grep -q " ${e%%|*} " && echo "$e"; done; }
+	mapfile -t ATTACKS < <(pick "${ATTACKS[@]}")
+	mapfile -t BENIGN < <(pick "${BENIGN[@]}")
+fi
+
 kver=${MEDGUARD_VM_KERNEL:-$(uname -r)}
 series=$(echo "$kver" | cut -d. -f1-2)
 if ! echo " $BEHAVIOUR_KERNELS " | grep -q " $series "; then
@@ -94,8 +103,8 @@ new_key hospital
 cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
 "$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/hospital.key" >/dev/null
 step_start=$SECONDS
-python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find head xargs dd rm mv cp sleep date sort wc grep seq \
-	mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
+python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find sha256sum head xargs dd rm mv cp sleep date sort wc grep \
+	seq uniq mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
 	>"$WORK/tools.sha256"
 echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapsed "$step_start") s"
 python=$(readlink -f "$(command -v python3)")
@@ -148,12 +157,12 @@ on logs {
 # renamed into place) is not scored. As the engine scores today
 # (bpf/medguard.bpf.c), one file costs an attack:
 #   in-place overwrite, partial encryption    first-write               30
-#   dd or cp over a file (O_TRUNC)            overwrite, twice          40
-#   encrypt to X.enc, then unlink X           overwrite + unlink        60
+#   dd or cp over a file (O_TRUNC)            overwrite, twice          30
+#   encrypt to X.enc, then unlink X           overwrite + unlink        55
 #   7z -sdel (creates X.7z, unlinks X)        replace                   40
 #   rename to .locked                         rename-ext                40
 #   ccrypt; shred -u                          first-write, overwrite,
-#                                             rename-ext (+ unlink)     90; 130
+#                                             rename-ext (+ unlink)     85; 125
 # so the third or fourth file reaches 100, even with the score decaying
 # between files under emulation.
 behaviour ransomware on medical {
@@ -166,10 +175,12 @@ behaviour ransomware on medical {
     # records in place (not through a new file renamed over the old one)
     # faster than one every 6 s would be stopped too; none is in this test.
     score first-write 30;
-    # Truncating someone else's file. The engine also counts a file this
-    # open creates with O_TRUNC (every fopen "w") as an overwrite, which
-    # makes git's COMMIT_EDITMSG cost 3 of them: 60 < 90.
-    score overwrite 20;
+    # Truncating someone else's file. The engine also counts a file that
+    # this very open creates with O_TRUNC (every fopen "w") as an
+    # overwrite, which makes git's COMMIT_EDITMSG cost 3 of them, and the
+    # symlink git init creates and unlinks to probe the filesystem counts
+    # as a replace: git costs 3 * 15 + 40 = 85 < 90.
+    score overwrite 15;
     # Unlinking someone else's files, after writing new ones (replace) or
     # not (shred -u, encrypt-then-delete), and extension-changing renames:
     # what ransomware does once per file and no records job does in bulk.
@@ -241,18 +252,11 @@ value() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# The daemon runs once (loading it takes 20-30 s under TCG); between two
-# attacks it is switched by a reload to a policy that protects nothing, the
-# tree is measured and put back, and the hospital policy is reloaded, which
-# starts every attack with fresh scores (they are kept per policy generation).
-printf 'mode enforce;\n' >"$WORK/maintenance.policy"
-active=$WORK/active.policy
-
-# start_daemon: medguard on $active, waiting up to 3 minutes (lib.sh waits 30 s).
+# start_daemon: medguard on POLICY, waiting up to 3 minutes (lib.sh waits 30 s).
 start_daemon() {
 	local i
 	: >"$EVENTS"
-	"$MEDGUARD" run --policy "$active" --output "$EVENTS" 2>"$WORK/medguard.err" &
+	"$MEDGUARD" run --policy "$1" --output "$EVENTS" 2>"$WORK/medguard.err" &
 	MEDGUARD_PID=$!
 	for i in $(seq 1 1800); do
 		grep -q '"event":"started"' "$EVENTS" 2>/dev/null && return 0
@@ -266,68 +270,31 @@ start_daemon() {
 	return 1
 }
 
-# switch_policy hospital|maintenance: reloads the daemon with that policy and waits for it.
-switch_policy() {
-	local before i
-	cp "$WORK/$1.policy" "$active"
-	before=$(grep -c '"event":"reload' "$EVENTS")
-	kill -HUP "$MEDGUARD_PID" 2>/dev/null || return 1
-	for i in $(seq 1 600); do
-		if [ "$(grep -c '"event":"reload' "$EVENTS")" -gt "$before" ]; then
-			tail -n 20 "$EVENTS" | grep '"event":"reload' | tail -n 1 | grep -q '"event":"reloaded"'
-			return
-		fi
-		sleep 0.1
-	done
-	return 1
+# run_plan PLAN: the steps damage.py wrote, each a process of this shell,
+# which medguard does not label (it started before medguard): each step is
+# a lineage of its own, one unlink or one copy, far below any threshold.
+run_plan() {
+	local op from to
+	while IFS=$'\t' read -r op from to; do
+		case "$op" in
+		rm) rm -f -- "$from" ;;
+		rmdir) rmdir -- "$from" ;;
+		cp) cp -p -- "$from" "$to" ;;
+		esac
+	done <"$1"
 }
 
-# ---- benign scenarios: each its own lineage, under the hospital policy ----
-
-rm -rf "$backup"
-mkdir -p "$backup"
-cp "$WORK/hospital.policy" "$active"
 step_start=$SECONDS
-if ! start_daemon; then
-	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
+if ! start_daemon "$WORK/hospital.policy"; then
 	for entry in "${ATTACKS[@]}"; do not_ok "behaviour: attack ${entry#*|}: medguard did not start"; done
+	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
 	exit 0
 fi
-echo "# behaviour: medguard started in $(elapsed "$step_start") s"
 sleep 1
 started_line=$(wc -l <"$EVENTS")
-for entry in "${BENIGN[@]}"; do
-	name=${entry%%|*} what=${entry#*|}
-	step_start=$SECONDS
-	since=$(wc -l <"$EVENTS")
-	MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
-		timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
-	status=$?
-	sleep 0.5
-	tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
-	denials=$(grep -c '"event":"access".*"verdict":"denied"' "$WORK/benign-$name.events")
-	alerts=$(grep -c '"event":"behaviour"' "$WORK/benign-$name.events")
-	took=$(elapsed "$step_start")
-	if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
-		ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
-		table "benign $what" - - "ok: 0 denials, 0 alerts"
-	else
-		not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
-		table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
-		grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
-			sed 's/^/# behaviour:   /'
-		tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
-	fi
-done
-trust_notes "$started_line"
-rm -rf "$backup"
-step_start=$SECONDS
-switch_policy maintenance
-python3 "$CORPUS/damage.py" restore "$records" "$manifest" "$pristine" >/dev/null
-switch_policy hospital
-echo "# behaviour: tree restored after the benign scenarios in $(elapsed "$step_start") s"
+echo "# behaviour: medguard started in $(elapsed "$step_start") s"
 
-# ---- attacks: each from the pristine tree, with fresh scores --------------
+# ---- attacks: each from the pristine tree ---------------------------------
 
 LOSSES=()
 # stop_seen SINCE: medguard has taken deny-writes, kill or freeze against some lineage.
@@ -361,20 +328,16 @@ for entry in "${ATTACKS[@]}"; do
 	done
 	# The attack's whole session, then any gpg-agent it started (it detaches).
 	kill -KILL -- -"$attacker" 2>/dev/null
-	wait "$attacker" 2>/dev/null
+	{ wait "$attacker"; } 2>/dev/null
 	[ -d "$scratch/gnupg" ] && GNUPGHOME=$scratch/gnupg gpgconf --kill gpg-agent 2>/dev/null
 	sleep 0.3
 	t2=$EPOCHREALTIME
 	# Counts the damage, then puts the tree back for the next attack.
-	if switch_policy maintenance; then
-		result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
-			--since "$since" --restore "$pristine" | tr "\n" " ")
-	else
-		result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
-			--since "$since" | tr "\n" " ")
-		echo "# behaviour: the maintenance reload failed; the tree cannot be restored"
-	fi
-	switch_policy hospital || echo "# behaviour: the reload of the hospital policy failed"
+	result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
+		--since "$since" --plan "$pristine" "$WORK/plan-$name")
+	run_plan "$WORK/plan-$name"
+	restored=$(python3 "$CORPUS/damage.py" refresh "$records" "$manifest")
+	[ "$restored" = restored=ok ] || not_ok "behaviour: the tree is put back after attack $what ($restored)"
 	lost=$(value lost "$result") stop=$(value stop "$result") action=$(value action "$result")
 	signal=$(value signal "$result") score=$(value score "$result") denials=$(value denials "$result")
 	took=$(elapsed "$step_start")
@@ -403,7 +366,38 @@ for entry in "${ATTACKS[@]}"; do
 	fi
 	table "attack $what" "$lost" "$time_text" "$verdict"
 done
+
+# ---- benign scenarios: each its own lineage --------------------------------
+
+rm -rf "$backup"
+mkdir -p "$backup"
+benign_line=$(wc -l <"$EVENTS")
+for entry in "${BENIGN[@]}"; do
+	name=${entry%%|*} what=${entry#*|}
+	step_start=$SECONDS
+	since=$(wc -l <"$EVENTS")
+	MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
+		timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+	status=$?
+	sleep 0.5
+	tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
+	denials=$(grep -c '"event":"access".*"verdict":"denied"' "$WORK/benign-$name.events")
+	alerts=$(grep -c '"event":"behaviour"' "$WORK/benign-$name.events")
+	took=$(elapsed "$step_start")
+	if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
+		ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
+		table "benign $what" - - "ok: 0 denials, 0 alerts"
+	else
+		not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
+		table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
+		grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
+			sed 's/^/# behaviour:   /'
+		tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
+	fi
+done
+trust_notes "$benign_line"
 stop_medguard
+rm -rf "$backup"
 
 # ---- the goals and the summary table -------------------------------------
 

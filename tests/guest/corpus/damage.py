@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """The damage meter of the behaviour tests.
 
+It never opens a file of the records tree itself: python3 is an interpreter
+in the test policy, so medguard denies it every access while it enforces.
+It lists the tree with find and hashes files with sha256sum, trusted tools
+that may read the records (reading is not scored).
+
 damage.py manifest DIR MANIFEST
     Records every file under DIR: relative path, size, SHA-256, inode, ctime.
-damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE] [--restore PRISTINE]
+damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
+                 [--plan PRISTINE PLAN]
     Compares DIR with MANIFEST and prints one line of key=value pairs:
       lost      files of the manifest changed, deleted or renamed away
                 (canaries are decoys and not counted; see `canaries`)
@@ -14,68 +20,67 @@ damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE] [--r
       canaries  canary files changed, deleted or renamed
       stop      seconds from the scenario's first destructive operation (the
                 `first-destructive EPOCH` line of LOG) to medguard's first
-                deny-writes, kill or freeze behaviour event in EVENTS; `none`
-                without such an event
+                deny-writes, kill or freeze behaviour event in EVENTS after
+                line SINCE; `none` without such an event
       action, signal, score   of that event
       alerts    behaviour events of any action
       denials   access events with verdict "denied"
+      unreadable  files sha256sum could not read (counted as changed)
     A file whose inode, size and change time are those of the manifest is
     not read again: any write to it would have moved its change time.
-    With --restore, then restores DIR as `restore` does.
-damage.py restore DIR MANIFEST PRISTINE
-    Puts DIR back to the manifest from the pristine copy: restores changed
-    and missing files, removes everything else, refreshes the manifest's
-    inodes and change times.
+    With --plan, writes to PLAN the steps that put DIR back from the
+    pristine copy, one a line, tab-separated: `rm PATH` for a new file,
+    `rmdir PATH` for a new directory, `cp FROM TO` for a lost file. The test
+    runs each step as a process of its own (see test_behaviour.sh).
+damage.py refresh DIR MANIFEST
+    After a plan has run: checks that DIR holds the manifest's content again
+    and takes the new inodes and change times of the restored files into
+    the manifest. Prints `restored=ok` or what is still wrong.
 """
 import datetime
 import hashlib
 import json
 import os
-import shutil
-import stat
+import subprocess
 import sys
 
 CANARY_PREFIX = ".medguard-canary-"
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while True:
-            block = f.read(1 << 20)
-            if not block:
-                break
-            h.update(block)
-    return h.hexdigest()
+def listing(root):
+    """Relative path -> (type, size, inode, ctime in ns) of everything under ROOT, by find."""
+    out = subprocess.run(["find", root, "-mindepth", "1", "-printf", r"%P\0%y\0%s\0%i\0%C@\0"],
+                         stdout=subprocess.PIPE, check=False).stdout.split(b"\0")
+    entries = {}
+    for i in range(0, len(out) - 4, 5):
+        rel, kind, size, ino, ctime = (x.decode("utf-8", "surrogateescape") for x in out[i:i + 5])
+        seconds, _, fraction = ctime.partition(".")
+        entries[rel] = (kind, int(size), int(ino), int(seconds) * 10 ** 9 + int((fraction + "000000000")[:9]))
+    return entries
 
 
-def walk(root):
-    """Relative path -> lstat of every non-directory under ROOT; and the directories."""
-    files, dirs = {}, []
-    for top, subdirs, names in os.walk(root):
-        for d in subdirs:
-            dirs.append(os.path.relpath(os.path.join(top, d), root))
-        for n in names:
-            full = os.path.join(top, n)
-            try:
-                files[os.path.relpath(full, root)] = os.lstat(full)
-            except FileNotFoundError:
-                pass
-    return files, dirs
+UNREADABLE = []
 
 
-def entry(st, digest):
-    return [st.st_size, digest, st.st_ino, st.st_ctime_ns]
-
-
-def same_stat(record, st):
-    return record[0] == st.st_size and record[2] == st.st_ino and record[3] == st.st_ctime_ns
+def hashes(root, rels):
+    """Relative path -> SHA-256 of each of RELS, by sha256sum; UNREADABLE gets the others."""
+    result = {}
+    rels = list(rels)
+    for start in range(0, len(rels), 200):
+        chunk = rels[start:start + 200]
+        out = subprocess.run(["sha256sum", "--"] + [os.path.join(root, r) for r in chunk],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False).stdout
+        for line in out.decode("utf-8", "surrogateescape").splitlines():
+            digest, _, path = line.partition("  ")
+            result[os.path.relpath(path, root)] = digest
+    UNREADABLE.extend(rel for rel in rels if rel not in result)
+    return result
 
 
 def make_manifest(root, manifest):
-    files, _ = walk(root)
-    records = {rel: entry(st, sha256(os.path.join(root, rel))) for rel, st in sorted(files.items())
-               if stat.S_ISREG(st.st_mode)}
+    entries = {rel: e for rel, e in listing(root).items() if e[0] == "f"}
+    digests = hashes(root, sorted(entries))
+    records = {rel: [e[1], digests.get(rel, ""), e[2], e[3]] for rel, e in sorted(entries.items())}
     with open(manifest, "w") as f:
         json.dump({"root": root, "files": records}, f)
     print("files=%d bytes=%d" % (len(records), sum(r[0] for r in records.values())))
@@ -87,20 +92,29 @@ def load(manifest):
 
 
 def compare(root, records):
-    """(changed, deleted, renamed, new) relative paths of ROOT against RECORDS."""
-    files, _ = walk(root)
-    changed, missing = [], []
+    """(changed, deleted, renamed, new files, new directories, listing) of ROOT against RECORDS."""
+    entries = listing(root)
+    missing, suspects = [], []
     for rel, record in records.items():
-        st = files.get(rel)
-        if st is None or not stat.S_ISREG(st.st_mode):
+        e = entries.get(rel)
+        if e is None or e[0] != "f":
             missing.append(rel)
-        elif not same_stat(record, st) and sha256(os.path.join(root, rel)) != record[1]:
-            changed.append(rel)
-    new = [rel for rel in files if rel not in records]
-    new_inodes = {files[rel].st_ino for rel in new}
+        elif (e[1], e[2], e[3]) != (record[0], record[2], record[3]):
+            suspects.append(rel)
+    digests = hashes(root, suspects)
+    changed = [rel for rel in suspects if digests.get(rel) != records[rel][1]]
+    wanted_dirs = set()
+    for rel in records:
+        d = os.path.dirname(rel)
+        while d and d not in wanted_dirs:
+            wanted_dirs.add(d)
+            d = os.path.dirname(d)
+    new = [rel for rel, e in entries.items() if e[0] != "d" and rel not in records]
+    new_dirs = [rel for rel, e in entries.items() if e[0] == "d" and rel not in wanted_dirs]
+    new_inodes = {entries[rel][2] for rel in new}
     renamed = [rel for rel in missing if records[rel][2] in new_inodes]
     deleted = [rel for rel in missing if records[rel][2] not in new_inodes]
-    return changed, deleted, renamed, new
+    return changed, deleted, renamed, new, new_dirs, entries
 
 
 def parse_time(text):
@@ -125,7 +139,7 @@ def events_summary(path, since):
                 if out["stop_time"] is None and event.get("action") in ("deny-writes", "kill", "freeze"):
                     out["stop_time"] = parse_time(event["time"])
                     out["action"] = event.get("action")
-                    out["signal"] = event.get("signal", event.get("op", "-"))
+                    out["signal"] = event.get("signal", "-")
                     out["score"] = event.get("score", "-")
             elif event.get("event") == "access" and event.get("verdict") == "denied":
                 out["denials"] += 1
@@ -143,9 +157,9 @@ def first_destructive(log):
     return None
 
 
-def measure(root, manifest, log=None, events=None, since=0):
+def measure(root, manifest, log, events, since, plan):
     records = load(manifest)
-    changed, deleted, renamed, new = compare(root, records)
+    changed, deleted, renamed, new, new_dirs, _ = compare(root, records)
 
     def canary(rel):
         return os.path.basename(rel).startswith(CANARY_PREFIX)
@@ -157,54 +171,56 @@ def measure(root, manifest, log=None, events=None, since=0):
     if summary["stop_time"] is not None and start is not None:
         stop = "%.2f" % max(0.0, summary["stop_time"] - start)
     print("lost=%d changed=%d deleted=%d renamed=%d new=%d canaries=%d stop=%s action=%s signal=%s score=%s "
-          "alerts=%d denials=%d" % (len(lost), len(changed), len(deleted), len(renamed), len(new),
-                                    len(changed + deleted + renamed) - len(lost), stop, summary["action"],
-                                    summary["signal"], summary["score"], summary["alerts"], summary["denials"]))
+          "alerts=%d denials=%d unreadable=%d" % (
+              len(lost), len(changed), len(deleted), len(renamed), len(new), len(changed + deleted + renamed) - len(lost),
+              stop, summary["action"], summary["signal"], summary["score"], summary["alerts"], summary["denials"],
+              len(UNREADABLE)))
+    if plan:
+        pristine, plan_file = plan
+        with open(plan_file, "w") as f:
+            for rel in new:
+                f.write("rm\t%s\n" % os.path.join(root, rel))
+            for rel in sorted(new_dirs, key=len, reverse=True):
+                f.write("rmdir\t%s\n" % os.path.join(root, rel))
+            for rel in changed + deleted + renamed:
+                f.write("cp\t%s\t%s\n" % (os.path.join(pristine, rel), os.path.join(root, rel)))
 
 
-def restore(root, manifest, pristine):
+def refresh(root, manifest):
     records = load(manifest)
-    changed, deleted, renamed, new = compare(root, records)
-    for rel in new:
-        os.unlink(os.path.join(root, rel))
-    _, dirs = walk(root)
-    wanted = {os.path.dirname(rel) for rel in records}
-    wanted = {d for rel in wanted for d in parents(rel)}
-    for d in sorted(dirs, key=len, reverse=True):
-        if d not in wanted:
-            os.rmdir(os.path.join(root, d))
-    for rel in changed + deleted + renamed:
-        target = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        if os.path.lexists(target):
-            os.unlink(target)
-        shutil.copy2(os.path.join(pristine, rel), target)
-    # Content checked or restored: remember every file's inode and change time as it is now.
-    for rel in records:
-        records[rel] = entry(os.lstat(os.path.join(root, rel)), records[rel][1])
+    changed, deleted, renamed, new, new_dirs, entries = compare(root, records)
+    if changed or deleted or renamed or new or new_dirs:
+        print("restored=incomplete changed=%d missing=%d new=%d new-directories=%d unreadable=%d" % (
+            len(changed), len(deleted + renamed), len(new), len(new_dirs), len(UNREADABLE)))
+        return 1
+    # Same content everywhere (compare hashed every file whose stat moved): keep the new stat.
+    for rel, record in records.items():
+        e = entries[rel]
+        records[rel] = [e[1], record[1], e[2], e[3]]
     with open(manifest, "w") as f:
         json.dump({"root": root, "files": records}, f)
-    print("restored=%d removed=%d" % (len(changed + deleted + renamed), len(new)))
-
-
-def parents(rel):
-    out = []
-    while rel:
-        out.append(rel)
-        rel = os.path.dirname(rel)
-    return out
+    print("restored=ok")
+    return 0
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "manifest":
+    if len(argv) == 3 and argv[0] == "manifest":
         make_manifest(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "measure":
-        options = dict(zip(argv[3::2], argv[4::2]))
-        measure(argv[1], argv[2], options.get("--log"), options.get("--events"), int(options.get("--since", 0)))
-        if options.get("--restore"):
-            restore(argv[1], argv[2], options["--restore"])
-    elif len(argv) == 4 and argv[0] == "restore":
-        restore(argv[1], argv[2], argv[3])
+        options, rest = {}, argv[3:]
+        while rest:
+            if rest[0] == "--plan" and len(rest) >= 3:
+                options["--plan"] = (rest[1], rest[2])
+                rest = rest[3:]
+            elif len(rest) >= 2:
+                options[rest[0]] = rest[1]
+                rest = rest[2:]
+            else:
+                break
+        measure(argv[1], argv[2], options.get("--log"), options.get("--events"), int(options.get("--since", 0)),
+                options.get("--plan"))
+    elif len(argv) == 3 and argv[0] == "refresh":
+        return refresh(argv[1], argv[2])
     else:
         print(__doc__, file=sys.stderr)
         return 2
