@@ -21,6 +21,10 @@
 # Output: one TAP line per scenario, the goal line (median files lost <= 3,
 # worst <= 10), and the summary table as `# behaviour| ...` lines, which
 # tests/check copies to build/test-results/behaviour-summary.txt.
+#
+# Not a scenario: apt-get install (the guest's root is a read-only share)
+# and logrotate itself (not installed; benign-logrotate.sh does what it does
+# with mv, touch and gzip). MG_BEHAVIOUR_ONLY="NAME ..." runs some scenarios.
 . "$(dirname "$0")/lib.sh"
 
 CORPUS=$REPO/tests/guest/corpus
@@ -97,7 +101,10 @@ cp -a "$pristine" "$records"
 manifest_line=$(python3 "$CORPUS/damage.py" manifest "$records" "$manifest")
 echo "# behaviour: records tree of $nfiles files ($manifest_line) generated in $(elapsed "$step_start") s"
 
-# Every tool a scenario runs, its shared libraries and helpers, allowlisted.
+# Every tool a scenario, the damage meter (find, sha256sum) or this script
+# runs while medguard enforces, with its shared libraries and helpers,
+# allowlisted: with `trust packages` alone the first run of each would be
+# untrusted (learnt from its trust miss).
 mkdir -p "$bin"
 new_key hospital
 cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
@@ -317,18 +324,21 @@ for entry in "${ATTACKS[@]}"; do
 	attacker=$!
 	stopped_at=
 	deadline=$((SECONDS + MAX_SECONDS + 20))
-	while kill -0 "$attacker" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-		if [ -z "$stopped_at" ] && stop_seen "$since"; then
-			stopped_at=$SECONDS
-		fi
-		if [ -n "$stopped_at" ] && [ $((SECONDS - stopped_at)) -ge "$GRACE" ]; then
-			break
-		fi
-		sleep 0.2
-	done
-	# The attack's whole session, then any gpg-agent it started (it detaches).
-	kill -KILL -- -"$attacker" 2>/dev/null
-	{ wait "$attacker"; } 2>/dev/null
+	# (stderr away: bash says "Killed" for an attack medguard killed)
+	{
+		while kill -0 "$attacker" && [ "$SECONDS" -lt "$deadline" ]; do
+			if [ -z "$stopped_at" ] && stop_seen "$since"; then
+				stopped_at=$SECONDS
+			fi
+			if [ -n "$stopped_at" ] && [ $((SECONDS - stopped_at)) -ge "$GRACE" ]; then
+				break
+			fi
+			sleep 0.2
+		done
+		# The attack's whole session, then any gpg-agent it started (it detaches).
+		kill -KILL -- -"$attacker"
+		wait "$attacker"
+	} 2>/dev/null
 	[ -d "$scratch/gnupg" ] && GNUPGHOME=$scratch/gnupg gpgconf --kill gpg-agent 2>/dev/null
 	sleep 0.3
 	t2=$EPOCHREALTIME
@@ -376,8 +386,10 @@ for entry in "${BENIGN[@]}"; do
 	name=${entry%%|*} what=${entry#*|}
 	step_start=$SECONDS
 	since=$(wc -l <"$EVENTS")
-	MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
-		timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+	{
+		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
+			timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+	} 2>/dev/null
 	status=$?
 	sleep 0.5
 	tail -n +"$((since + 1))" "$EVENTS" >"$WORK/benign-$name.events"
