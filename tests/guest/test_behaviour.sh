@@ -220,9 +220,9 @@ behaviour ransomware on medical {
 
 # Logs: the nightly rotation renames each log to NAME.log.1, compresses it
 # (a new .gz, then the unlink of NAME.log.1) and deletes the oldest: three
-# signals a log, 3 points each, so rotating up to 10 logs stays under the
+# signals a log, 3 points each, so rotating up to 9 logs stays under the
 # alert. A logging daemon reopens every log after the rotation and appends
-# (a first-write each): 10 points, up to 9 logs. Nobody truncates a log or
+# (a first-write each): 10 points, up to 8 logs. Nobody truncates a log or
 # moves it out (high). An attack that only renames, replaces or appends to
 # logs is stopped late in this tree; deny-writes, once reached in any tree,
 # holds in all of them.
