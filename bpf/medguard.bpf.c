@@ -762,10 +762,11 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 	}
 	if (!op)
 		return 0;
-	if (file->f_flags & O_TRUNC)
-		signal = MG_SIGNAL_OVERWRITE;
-	else if (file->f_mode & FMODE_CREATED)
+	/* fopen(path, "w") of a new file sets O_TRUNC too; it overwrites nothing. */
+	if (file->f_mode & FMODE_CREATED)
 		signal = MG_SIGNAL_CREATE;
+	else if (file->f_flags & O_TRUNC)
+		signal = MG_SIGNAL_OVERWRITE;
 	else if (op & MG_OP_WRITE)
 		signal = MG_SIGNAL_FIRST_WRITE;
 	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)

@@ -52,6 +52,18 @@ check() {
 	fi
 }
 
+# unload_module NAME: rmmod NAME, waiting up to 10 s for the BPF programs that
+# called its kfuncs to be freed: the kernel frees them after an RCU grace
+# period, and until then they hold a reference on the module.
+unload_module() {
+	local name=$1 i
+	for i in $(seq 1 100); do
+		rmmod "$name" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rmmod "$name"
+}
+
 # start_medguard POLICY [ARGS...]: runs the daemon and waits until it enforces.
 start_medguard() {
 	local policy=$1 i

@@ -59,7 +59,7 @@ elif insmod "$KMOD"; then
 	else
 		not_ok "core: kfunc entropy values: $probe"
 	fi
-	check "core: medguard_kfuncs.ko unloads" rmmod medguard_kfuncs
+	check "core: medguard_kfuncs.ko unloads" unload_module medguard_kfuncs
 else
 	not_ok "core: medguard_kfuncs.ko loads into $KVER"
 fi

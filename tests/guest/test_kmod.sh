@@ -64,7 +64,7 @@ if [ ! -f "$KMOD" ] || [ ! -x "$DRIVER" ]; then
 	not_ok "kmod: module and driver built for $KVER ($KMOD, $DRIVER)"
 	exit 0
 fi
-rmmod medguard_kfuncs 2>/dev/null
+[ -d /sys/module/medguard_kfuncs ] && unload_module medguard_kfuncs
 # On 6.1 the ECC library and SHA-384/512 are modules of their own.
 modprobe -a ecc crypto-sha384 crypto-sha512 2>/dev/null
 if ! insmod "$KMOD"; then
@@ -267,5 +267,5 @@ expect_line "kmod: the original signatures are trusted again afterwards" "$out" 
 probe=$("$MEDGUARD" probe 2>&1)
 expect_line "kmod: medguard probe reports the exec-trust path in the kernel" "$probe" "^exec-trust kernel$"
 expect_line "kmod: medguard probe counts the loaded keys" "$probe" "^exec-trust-keys 3$"
-check "kmod: medguard_kfuncs.ko unloads" rmmod medguard_kfuncs
+check "kmod: medguard_kfuncs.ko unloads" unload_module medguard_kfuncs
 check "kmod: its securityfs files go with it" test ! -e "$SECURITYFS"

@@ -275,17 +275,7 @@ if start_medguard "$WORK/pacs-store.policy" --enforce; then
 	expect "policies: pacs-store: retention (signed by pacs-vendor) may delete images" 0 "$R" unlink "$images/3f/d"
 	expect "policies: pacs-store: retention is denied write" 1 "$R" write "$images/3f/b"
 	expect "policies: pacs-store: retention is denied incoming" 1 "$R" unlink "$incoming/CT/2.dcm"
-	case $KVER in
-	6.1.*)
-		# Known medguard bug on 6.1: overlayfs (the guest's /var/lib) opens the
-		# underlying file with open_with_fake_path() under its mounter's
-		# credentials, and file_open is checked again there as uid/gid 0, so a
-		# group or user rule never allows a file of records on overlayfs.
-		skip "policies: pacs-store: group backup: user backup may read images" \
-			"medguard bug on 6.1: overlayfs files are checked again with the mounter's uid/gid"
-		;;
-	*) expect "policies: pacs-store: group backup: user backup may read images" 0 as_backup "$U" read "$images/3f/b" ;;
-	esac
+	expect "policies: pacs-store: group backup: user backup may read images" 0 as_backup "$U" read "$images/3f/b"
 	expect "policies: pacs-store: group backup: user backup is denied write to images" 1 as_backup "$U" write "$images/bk/backup-owned"
 	expect "policies: pacs-store: group backup: user backup is denied delete of images" 1 as_backup "$U" unlink "$images/bk/backup-owned"
 	expect "policies: pacs-store: an unsigned program as root is denied images" 1 "$U" read "$images/3f/b"
