@@ -9,6 +9,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "medguard.h"
+#include "medguard_trust.bpf.h"
 
 #define EPERM 1
 #define FMODE_READ 0x1
@@ -51,12 +52,6 @@ struct {
 	__type(value, struct mg_program);
 } mg_programs SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MG_MAX_TRUST_ENTRIES);
-	__type(key, struct mg_trust_key);
-	__type(value, struct mg_trust);
-} mg_trust SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

@@ -6,8 +6,8 @@
  *
  * Exec trust: at exec the module judges the file by its IMA signature, and a
  * trusted file goes into the core's trust map, which the loader hands this
- * object (bpf_map__reuse_fd) so that both see the same entries. Only
- * bpf/medguard.h is shared with the core, not its maps.
+ * object (bpf_map__reuse_fd) so that both see the same entries. Of the
+ * core's maps only that one is shared (bpf/medguard_trust.bpf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -16,18 +16,11 @@
 
 #include "medguard.h"
 #include "medguard_kfuncs.h"
+#include "medguard_trust.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define FMODE_WRITE 0x2
-
-/* The core's map of trusted files (bpf/medguard.bpf.h): same type, key and value. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MG_MAX_TRUST_ENTRIES);
-	__type(key, struct mg_trust_key);
-	__type(value, struct mg_trust);
-} mg_trust SEC(".maps");
 
 /* The process whose next open runs the self-test; set by the loader. */
 const volatile __u32 probe_tgid;

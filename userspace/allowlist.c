@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "allowlist.h"
+#include "array_helpers.h"
 #include "../bpf/medguard_limits.h"
 
 #define MAKE_LINES "make lines with 'medguard trust hash FILE' or 'sha256sum FILE'"
@@ -94,18 +95,14 @@ static int line_error(char *err, size_t err_size, const char *name, size_t line,
 static int add_entry(struct mg_allowlist *allowlist, const unsigned char *sha256,
 		     const char *path, size_t path_size)
 {
-	struct allowlist_entry *entry;
+	struct allowlist_entry *entries, *entry;
 
-	if (allowlist->nentries == allowlist->capacity) {
-		size_t capacity = allowlist->capacity ? allowlist->capacity * 2 : 256;
-		struct allowlist_entry *entries = realloc(allowlist->entries, capacity * sizeof(*entries));
-
-		if (!entries)
-			return -1;
-		allowlist->entries = entries;
-		allowlist->capacity = capacity;
-	}
-	entry = &allowlist->entries[allowlist->nentries];
+	entries = mg_array_reserve(allowlist->entries, &allowlist->capacity, allowlist->nentries,
+				   sizeof(*entries), 256);
+	if (!entries)
+		return -1;
+	allowlist->entries = entries;
+	entry = &entries[allowlist->nentries];
 	memcpy(entry->sha256, sha256, MG_SHA256_BYTES);
 	entry->path = NULL;
 	if (path) {

@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "array_helpers.h"
 #include "commands.h"
 #include "events.h"
 #include "kfuncs.h"
@@ -50,8 +51,8 @@ struct daemon {
 	int kfuncs_status;
 	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
 	unsigned long trusted_files;
-	char **vouched; /* every path the daemon put into the trust map, re-verified on reload */
-	size_t nvouched;
+	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
+	bool libraries_scanned; /* the libraries mapped when it started */
 	__u64 lost_reported;
 };
 
@@ -84,31 +85,6 @@ static void say(struct daemon *daemon, const char *what, const char *detail)
 		syslog(LOG_NOTICE, "%s: %s", what, detail);
 }
 
-static bool vouched_for(const struct daemon *daemon, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < daemon->nvouched; i++)
-		if (!strcmp(daemon->vouched[i], path))
-			return true;
-	return false;
-}
-
-static void remember_vouched(struct daemon *daemon, const char *path)
-{
-	char **grown;
-
-	if (vouched_for(daemon, path))
-		return;
-	grown = realloc(daemon->vouched, (daemon->nvouched + 1) * sizeof(*grown));
-	if (!grown)
-		return;
-	daemon->vouched = grown;
-	daemon->vouched[daemon->nvouched] = strdup(path);
-	if (daemon->vouched[daemon->nvouched])
-		daemon->nvouched++;
-}
-
 /* Verifies PATH and, when something vouches for it, tells the kernel. True when trusted. */
 static bool trust_path(struct daemon *daemon, const char *path)
 {
@@ -119,7 +95,7 @@ static bool trust_path(struct daemon *daemon, const char *path)
 		return false;
 	if (mg_loader_trust_file(daemon->loader, &key, &trust))
 		return false;
-	remember_vouched(daemon, path);
+	mg_path_set_add(daemon->vouched, path);
 	daemon->trusted_files++;
 	return true;
 }
@@ -133,11 +109,13 @@ static void reverify_vouched(struct daemon *daemon)
 	struct mg_trust_key key;
 	struct mg_trust trust;
 	size_t i;
+	int verdict;
 
-	for (i = 0; i < daemon->nvouched; i++) {
-		if (mg_trust_evaluate(daemon->trust, daemon->vouched[i], &key, &trust) > 0)
+	for (i = 0; i < mg_path_set_count(daemon->vouched); i++) {
+		verdict = mg_trust_evaluate(daemon->trust, mg_path_set_at(daemon->vouched, i), &key, &trust);
+		if (verdict > 0)
 			mg_loader_trust_file(daemon->loader, &key, &trust);
-		else if (mg_trust_evaluate(daemon->trust, daemon->vouched[i], &key, &trust) == 0)
+		else if (verdict == 0)
 			mg_loader_untrust_file(daemon->loader, &key);
 	}
 }
@@ -169,7 +147,7 @@ static void trust_mapped_libraries(struct daemon *daemon)
 			if (!path || !strstr(line, " r-xp "))
 				continue;
 			path[strcspn(path, "\n")] = '\0';
-			if (!vouched_for(daemon, path))
+			if (!mg_path_set_contains(daemon->vouched, path))
 				trust_path(daemon, path);
 		}
 		fclose(maps);
@@ -204,8 +182,12 @@ static void fill_trust(struct daemon *daemon)
 	for (i = 0; i < policy->nprograms; i++)
 		for (j = 0; j < policy->programs[i].nexes; j++)
 			trust_and_watch(daemon, policy->programs[i].exes[j]);
-	if (policy->trust_packages || mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)))
+	/* Once is enough: a reload re-verifies what was trusted then (reverify_vouched). */
+	if (!daemon->libraries_scanned &&
+	    (policy->trust_packages || mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)))) {
 		trust_mapped_libraries(daemon);
+		daemon->libraries_scanned = true;
+	}
 	allowlist = mg_trust_ctx_allowlist(daemon->trust);
 	for (i = 0; i < mg_allowlist_count(allowlist); i++)
 		if (mg_allowlist_path_at(allowlist, i))
@@ -488,6 +470,11 @@ int mg_cmd_run(int argc, char **argv)
 	if (daemon.syslog)
 		openlog("medguard", LOG_PID, LOG_AUTHPRIV);
 
+	daemon.vouched = mg_path_set_new();
+	if (!daemon.vouched) {
+		fprintf(stderr, "medguard: out of memory\n");
+		goto cleanup;
+	}
 	daemon.watch = mg_trust_watch_new();
 	if (!daemon.watch) {
 		fprintf(stderr, "medguard: cannot watch for signed files: %s\n", strerror(errno));
@@ -562,9 +549,7 @@ cleanup:
 	mg_loader_close(daemon.loader);
 	mg_trust_ctx_free(daemon.trust);
 	mg_policy_free(daemon.policy);
-	while (daemon.nvouched)
-		free(daemon.vouched[--daemon.nvouched]);
-	free(daemon.vouched);
+	mg_path_set_free(daemon.vouched);
 	if (daemon.out && daemon.out != stdout)
 		fclose(daemon.out);
 	return status;

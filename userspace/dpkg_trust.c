@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array_helpers.h"
 #include "dpkg_trust.h"
 #include "../bpf/medguard_limits.h"
 
@@ -199,18 +200,13 @@ static const char *parse_md5sums_line(const char *line, unsigned char md5[MG_MD5
 static int add_file(struct mg_dpkg *dpkg, const char *path, const char *package,
 		    const unsigned char md5[MG_MD5_BYTES])
 {
-	struct mg_dpkg_file *file;
+	struct mg_dpkg_file *files, *file;
 
-	if (dpkg->nfiles == dpkg->files_capacity) {
-		size_t capacity = dpkg->files_capacity ? dpkg->files_capacity * 2 : 4096;
-		struct mg_dpkg_file *files = realloc(dpkg->files, capacity * sizeof(*files));
-
-		if (!files)
-			return -1;
-		dpkg->files = files;
-		dpkg->files_capacity = capacity;
-	}
-	file = &dpkg->files[dpkg->nfiles];
+	files = mg_array_reserve(dpkg->files, &dpkg->files_capacity, dpkg->nfiles, sizeof(*files), 4096);
+	if (!files)
+		return -1;
+	dpkg->files = files;
+	file = &files[dpkg->nfiles];
 	file->path = strdup(path);
 	if (!file->path)
 		return -1;

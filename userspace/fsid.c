@@ -34,14 +34,19 @@ static int mount_dev(__u64 mount_id, __u64 *dev)
 	return err;
 }
 
-int mg_superblock_dev(int dirfd, const char *path, int flags, __u64 *dev)
+__u64 mg_kernel_dev(dev_t dev)
+{
+	return kernel_encoding(major(dev), minor(dev));
+}
+
+__u64 mg_superblock_dev(int dirfd, const char *path, int flags, const struct stat *st)
 {
 	struct statx stx;
+	__u64 dev;
 
 	if (statx(dirfd, path, flags, STATX_MNT_ID, &stx))
-		return -errno;
-	if ((stx.stx_mask & STATX_MNT_ID) && mount_dev(stx.stx_mnt_id, dev) == 0)
-		return 0;
-	*dev = kernel_encoding(stx.stx_dev_major, stx.stx_dev_minor);
-	return 0;
+		return mg_kernel_dev(st->st_dev);
+	if ((stx.stx_mask & STATX_MNT_ID) && mount_dev(stx.stx_mnt_id, &dev) == 0)
+		return dev;
+	return kernel_encoding(stx.stx_dev_major, stx.stx_dev_minor);
 }

@@ -7,13 +7,17 @@
 #ifndef MEDGUARD_FSID_H
 #define MEDGUARD_FSID_H
 
+#include <sys/stat.h>
 #include <linux/types.h>
+
+/* st_dev in the kernel's encoding (major << 20 | minor). */
+__u64 mg_kernel_dev(dev_t dev);
 
 /*
  * The superblock device of PATH (relative to DIRFD, with statx FLAGS such as
- * AT_EMPTY_PATH), in the kernel's encoding (major << 20 | minor). Returns 0,
- * or -errno when PATH cannot be examined.
+ * AT_EMPTY_PATH), in the kernel's encoding. When statx cannot say, the
+ * st_dev of ST, the caller's stat of the same file.
  */
-int mg_superblock_dev(int dirfd, const char *path, int flags, __u64 *dev);
+__u64 mg_superblock_dev(int dirfd, const char *path, int flags, const struct stat *st);
 
 #endif /* MEDGUARD_FSID_H */

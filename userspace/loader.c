@@ -281,8 +281,7 @@ static int add_object(struct apply_state *state, const char *what, const char *p
 			strerror(errno));
 		return -errno;
 	}
-	if (mg_superblock_dev(AT_FDCWD, path, 0, &key.dev))
-		key.dev = mg_kernel_dev(st.st_dev);
+	key.dev = mg_superblock_dev(AT_FDCWD, path, 0, &st);
 	key.ino = 0;
 	if (bpf_map_update_elem(fd, &key, &device, BPF_ANY))
 		goto full;
@@ -409,8 +408,7 @@ static int add_program(struct apply_state *state, const struct mg_policy_program
 				return err;
 			}
 		}
-		if (mg_superblock_dev(AT_FDCWD, program->exes[i], 0, &key.dev))
-			key.dev = mg_kernel_dev(st.st_dev);
+		key.dev = mg_superblock_dev(AT_FDCWD, program->exes[i], 0, &st);
 		key.ino = st.st_ino;
 		if (bpf_map_update_elem(bpf_map__fd(state->loader->skel->maps.mg_programs), &key, &value, BPF_ANY)) {
 			fprintf(state->diag, "medguard: program '%s': cannot register %s: %s (at most %d)\n",

@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -101,11 +100,6 @@ cleanup:
 struct mg_trust_ctx *mg_trust_ctx_new(const struct mg_policy *policy, FILE *diag)
 {
 	return mg_trust_ctx_new_at(policy, MG_DPKG_ADMINDIR, diag);
-}
-
-__u64 mg_kernel_dev(dev_t dev)
-{
-	return (__u64)major(dev) << 20 | minor(dev);
 }
 
 int mg_trust_open(const char *path, struct stat *st)
@@ -367,8 +361,7 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 	}
 	memset(key, 0, sizeof(*key));
 	memset(trust, 0, sizeof(*trust));
-	if (mg_superblock_dev(fd, "", AT_EMPTY_PATH, &key->dev))
-		key->dev = mg_kernel_dev(st.st_dev);
+	key->dev = mg_superblock_dev(fd, "", AT_EMPTY_PATH, &st);
 	key->ino = st.st_ino;
 	trust->ctime_sec = st.st_ctim.tv_sec;
 	trust->ctime_nsec = st.st_ctim.tv_nsec;

@@ -42,8 +42,6 @@ void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
 /* The policy's allowlists, for the files they name by path. */
 const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
 
-/* st_dev in the kernel's encoding, as BPF programs see inode->i_sb->s_dev. */
-__u64 mg_kernel_dev(dev_t dev);
 
 /*
  * Evaluates the regular file at PATH. Fills KEY and TRUST (source, key_id

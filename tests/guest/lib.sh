@@ -52,32 +52,40 @@ check() {
 	fi
 }
 
+# wait_until TENTHS COMMAND...: runs COMMAND every tenth of a second until
+# it succeeds, at most TENTHS times.
+wait_until() {
+	local tries=$1 i
+	shift
+	for i in $(seq 1 "$tries"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # unload_module NAME: rmmod NAME, waiting up to 10 s for the BPF programs that
 # called its kfuncs to be freed: the kernel frees them after an RCU grace
 # period, and until then they hold a reference on the module.
 unload_module() {
-	local name=$1 i
-	for i in $(seq 1 100); do
-		rmmod "$name" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	rmmod "$name"
+	wait_until 100 rmmod "$1" 2>/dev/null || rmmod "$1"
 }
 
-# start_medguard POLICY [ARGS...]: runs the daemon and waits until it enforces.
+medguard_started() { grep -q '"event":"started"' "$EVENTS" 2>/dev/null; }
+medguard_started_or_gone() { medguard_started || ! kill -0 "$MEDGUARD_PID" 2>/dev/null; }
+
+# start_medguard POLICY [ARGS...]: runs the daemon and waits until it
+# enforces, at most MEDGUARD_START_SECONDS (30).
 start_medguard() {
-	local policy=$1 i
+	local policy=$1
 	shift
 	: >"$EVENTS"
 	"$MEDGUARD" run --policy "$policy" --output "$EVENTS" "$@" 2>"$WORK/medguard.err" &
 	MEDGUARD_PID=$!
-	for i in $(seq 1 300); do
-		grep -q '"event":"started"' "$EVENTS" 2>/dev/null && return 0
-		kill -0 "$MEDGUARD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# medguard did not start: $(tail -n 5 "$WORK/medguard.err" | tr '\n' ' ')"
-	MEDGUARD_PID=
+	wait_until $((${MEDGUARD_START_SECONDS:-30} * 10)) medguard_started_or_gone
+	medguard_started && return 0
+	echo "# medguard did not start: $(grep -v '^[0-9]*: ' "$WORK/medguard.err" | tail -n 5 | tr '\n' ' ')"
+	stop_medguard
 	return 1
 }
 
@@ -88,18 +96,29 @@ stop_medguard() {
 	MEDGUARD_PID=
 }
 
-# Waits until the daemon has written an event line matching every pattern.
-wait_event() {
-	local i pattern line
-	for i in $(seq 1 50); do
-		line=$(cat "$EVENTS")
-		for pattern in "$@"; do
-			line=$(echo "$line" | grep -F -- "$pattern")
-		done
-		[ -n "$line" ] && return 0
-		sleep 0.1
+# event_logged PATTERN...: one event line has every PATTERN.
+event_logged() {
+	local line pattern
+	line=$(cat "$EVENTS")
+	for pattern in "$@"; do
+		line=$(echo "$line" | grep -F -- "$pattern")
 	done
-	return 1
+	[ -n "$line" ]
+}
+
+# wait_event PATTERN...: waits up to 5 s for an event line with every PATTERN.
+wait_event() {
+	wait_until 50 event_logged "$@"
+}
+
+# event_count WHAT: how many "WHAT" events the daemon has written.
+event_count() {
+	grep -c "\"event\":\"$1\"" "$EVENTS"
+}
+
+# events_beyond WHAT N: more than N "WHAT" events.
+events_beyond() {
+	[ "$(event_count "$1")" -gt "$2" ]
 }
 
 # new_key NAME [rsa|ec]: a private and a public key in $WORK.

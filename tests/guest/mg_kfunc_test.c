@@ -43,6 +43,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fsid.h"
 #include "kfuncs.h"
 #include "medguard_kfuncs_test.h"
 #include "medguard_kfuncs_test.skel.h"
@@ -224,7 +225,7 @@ static int print_map_entry(struct driver *driver, const char *step, const char *
 		return -1;
 	}
 	printf("%s %s exit=%d", step, path, exit_status);
-	key.dev = mg_kernel_dev(st.st_dev);
+	key.dev = mg_superblock_dev(AT_FDCWD, path, 0, &st);
 	key.ino = st.st_ino;
 	if (bpf_map_lookup_elem(driver->trust_map_fd, &key, &trust))
 		printf(" map=none");

@@ -259,24 +259,6 @@ value() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# start_daemon: medguard on POLICY, waiting up to 3 minutes (lib.sh waits 30 s).
-start_daemon() {
-	local i
-	: >"$EVENTS"
-	"$MEDGUARD" run --policy "$1" --output "$EVENTS" 2>"$WORK/medguard.err" &
-	MEDGUARD_PID=$!
-	for i in $(seq 1 1800); do
-		grep -q '"event":"started"' "$EVENTS" 2>/dev/null && return 0
-		kill -0 "$MEDGUARD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# medguard did not start: $(grep -v '^[0-9]*: ' "$WORK/medguard.err" | tail -n 3 | tr '\n' ' ')"
-	kill "$MEDGUARD_PID" 2>/dev/null
-	wait "$MEDGUARD_PID" 2>/dev/null
-	MEDGUARD_PID=
-	return 1
-}
-
 # run_plan PLAN: the steps damage.py wrote, each a process of this shell,
 # which medguard does not label (it started before medguard): each step is
 # a lineage of its own, one unlink or one copy, far below any threshold.
@@ -292,7 +274,8 @@ run_plan() {
 }
 
 step_start=$SECONDS
-if ! start_daemon "$WORK/hospital.policy"; then
+# Loading takes 20-50 s under TCG, up to minutes on a busy machine.
+if ! MEDGUARD_START_SECONDS=180 start_medguard "$WORK/hospital.policy"; then
 	for entry in "${ATTACKS[@]}"; do not_ok "behaviour: attack ${entry#*|}: medguard did not start"; done
 	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
 	exit 0

@@ -92,7 +92,7 @@ expect "enforce: open_by_handle_at() does not get around it" 1 "$U" handle-read 
 expect "enforce: a hard link made before protection does not get around it" 1 "$U" read "$outside/prelinked-alias.txt"
 "$S" hold "$records/a.txt" 10 >"$WORK/holder" &
 holder_job=$!
-for _ in $(seq 1 50); do [ -s "$WORK/holder" ] && break; sleep 0.1; done
+wait_until 50 test -s "$WORK/holder"
 read -r holder_pid holder_fd <"$WORK/holder"
 if [ -n "${holder_pid:-}" ]; then
 	expect "enforce: /proc/PID/fd of a signed holder does not get around it" 1 "$U" read "/proc/$holder_pid/fd/$holder_fd"

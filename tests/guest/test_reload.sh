@@ -35,20 +35,12 @@ POLICY
 	mv "$policy.tmp" "$policy"
 }
 
-reloaded_count() {
-	grep -c '"event":"reloaded"' "$EVENTS"
-}
-
 # reload_and_wait WHAT: SIGHUP, then wait for the daemon to say WHAT (reloaded or reload-refused).
 reload_and_wait() {
-	local what=$1 before i
-	before=$(grep -c "\"event\":\"$what\"" "$EVENTS")
+	local before
+	before=$(event_count "$1")
 	kill -HUP "$MEDGUARD_PID"
-	for i in $(seq 1 100); do
-		[ "$(grep -c "\"event\":\"$what\"" "$EVENTS")" -gt "$before" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until 100 events_beyond "$1" "$before"
 }
 
 write_policy "" deny
@@ -109,10 +101,7 @@ expect "reload: the running policy still denies after that" 1 "$U" read "$record
 
 write_policy "" allow
 check "reload: medguard policy reload signals the daemon" "$MEDGUARD" policy reload
-for _ in $(seq 1 50); do
-	[ "$(reloaded_count)" -gt "$switches" ] && break
-	sleep 0.1
-done
+wait_until 50 events_beyond reloaded "$switches"
 expect "reload: a new rule takes effect at once" 0 "$U" read "$records/a.txt"
 expect "reload: rules the new policy keeps still hold" 1 "$U" write "$records/a.txt"
 stop_medguard

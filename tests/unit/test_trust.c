@@ -9,6 +9,7 @@
 #include "trust_fixture.h"
 
 #include "commands.h"
+#include "fsid.h"
 #include "trust.h"
 
 static char admindir[256], pkgroot[256], allowlist_path[256];

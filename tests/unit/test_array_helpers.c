@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Growable arrays and the path set the daemon keeps of what it trusted. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "unit.h"
+
+#include "array_helpers.h"
+
+static void test_reserve_grows_by_doubling(void)
+{
+	size_t capacity = 0, count;
+	int *array = NULL, *grown;
+	bool kept = true;
+
+	for (count = 0; count < 1000; count++) {
+		grown = mg_array_reserve(array, &capacity, count, sizeof(*array), 4);
+		if (!ASSERT_TRUE(grown != NULL, "room for one more"))
+			break;
+		array = grown;
+		array[count] = (int)count;
+	}
+	ASSERT_EQ(capacity, 1024, "4 doubled eight times");
+	for (count = 0; count < 1000; count++)
+		kept &= array[count] == (int)count;
+	ASSERT_TRUE(kept, "elements survive each move");
+	ASSERT_TRUE(mg_array_reserve(array, &capacity, 10, sizeof(*array), 4) == array, "no move while there is room");
+	free(array);
+}
+
+static void test_reserve_refuses_overflow(void)
+{
+	size_t capacity = SIZE_MAX / 8 + 1;
+	char *array = malloc(1);
+
+	ASSERT_TRUE(mg_array_reserve(array, &capacity, capacity, 4, 4) == NULL, "a size that overflows is refused");
+	ASSERT_EQ(capacity, SIZE_MAX / 8 + 1, "capacity untouched");
+	free(array);
+}
+
+static void test_path_set(void)
+{
+	struct mg_path_set *set = mg_path_set_new();
+	char path[64];
+	bool all_found = true, in_order = true;
+	int i;
+
+	ASSERT_EQ(mg_path_set_count(set), 0, "starts empty");
+	ASSERT_FALSE(mg_path_set_contains(set, "/usr/bin/cat"), "nothing in it");
+	ASSERT_EQ(mg_path_set_add(set, "/usr/bin/cat"), 1, "added");
+	ASSERT_EQ(mg_path_set_add(set, "/usr/bin/cat"), 0, "the same path twice is one");
+	ASSERT_TRUE(mg_path_set_contains(set, "/usr/bin/cat"), "found");
+	ASSERT_FALSE(mg_path_set_contains(set, "/usr/bin/ca"), "a prefix is another path");
+	ASSERT_EQ(mg_path_set_add(set, ""), 1, "the empty path is a path");
+	for (i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "/usr/lib/x86_64-linux-gnu/lib%d.so", i);
+		mg_path_set_add(set, path);
+	}
+	ASSERT_EQ(mg_path_set_count(set), 5002, "grows past its first table");
+	for (i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "/usr/lib/x86_64-linux-gnu/lib%d.so", i);
+		all_found &= mg_path_set_contains(set, path);
+		in_order &= !strcmp(mg_path_set_at(set, i + 2), path);
+	}
+	ASSERT_TRUE(all_found, "every path found after the table grew");
+	ASSERT_TRUE(in_order, "paths kept in the order they came");
+	ASSERT_STREQ(mg_path_set_at(set, 0), "/usr/bin/cat", "first path first");
+	ASSERT_TRUE(mg_path_set_at(set, 5002) == NULL, "no path past the end");
+	mg_path_set_free(set);
+	mg_path_set_free(NULL);
+}
+
+int main(void)
+{
+	RUN(test_reserve_grows_by_doubling);
+	RUN(test_reserve_refuses_overflow);
+	RUN(test_path_set);
+	return unit_done();
+}
