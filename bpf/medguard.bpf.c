@@ -352,8 +352,17 @@ struct scoring {
 	__u32 mode;
 	__u64 root_ino;
 	struct dentry *dentry;
+	struct file *file; /* the file being opened, or NULL */
 	const struct mg_task_label *label;
 };
+
+/* FILE's next write is measured, when the module's sampler runs (bpf/medguard_entropy.bpf.h). */
+static __always_inline void sample_next_write(struct file *file)
+{
+	__u64 file_key = (__u64)file, inode = (__u64)BPF_CORE_READ(file, f_inode);
+
+	bpf_map_update_elem(&mg_sampled_files, &file_key, &inode, BPF_ANY);
+}
 
 /*
  * Adds the weight of the signal to the lineage's score on the tree, after
@@ -399,6 +408,9 @@ static __noinline int score(const struct scoring *scoring)
 	}
 	current->updated_ns = now;
 
+	if (scoring->file && behaviour->weights[MG_SIGNAL_ENTROPY] &&
+	    (signal == MG_SIGNAL_FIRST_WRITE || signal == MG_SIGNAL_OVERWRITE))
+		sample_next_write(scoring->file);
 	if (signal == MG_SIGNAL_UNLINK && current->created)
 		signal = MG_SIGNAL_REPLACE;
 	if (destructive(signal)) {
@@ -449,8 +461,9 @@ static __noinline int score(const struct scoring *scoring)
  * The verdict for OP on whatever protects DENTRY: 0 or -EPERM. Everything
  * the verdict needs is a map lookup away; nothing waits for userspace. An
  * allowed operation is then scored as SIGNAL by the tree's behaviour rule.
+ * FILE is the file being opened, if that is the operation.
  */
-static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 signal)
+static __always_inline int check(struct dentry *dentry, struct file *file, __u32 op, __u32 signal)
 {
 	const struct mg_generation *live;
 	struct mg_task_label *label;
@@ -483,6 +496,7 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 	scoring.mode = live->mode;
 	scoring.root_ino = root_ino;
 	scoring.dentry = dentry;
+	scoring.file = file;
 	scoring.label = label;
 
 	/* Refused, and still scored: a lineage that keeps trying goes on to kill. */
@@ -525,6 +539,11 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 	if (score(&scoring))
 		return -EPERM;
 	return 0;
+}
+
+static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 signal)
+{
+	return check(dentry, NULL, op, signal);
 }
 
 /* The tree protecting DENTRY in the live generation, or -1. */
@@ -771,7 +790,38 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		signal = MG_SIGNAL_FIRST_WRITE;
 	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)
 		signal = MG_SIGNAL_ENUMERATE;
-	return check_dentry(file->f_path.dentry, op, signal);
+	return check(file->f_path.dentry, file, op, signal);
+}
+
+/*
+ * Every write(2) to an open file. Two things need it: a lineage stopped by
+ * deny-writes must not go on writing through files it opened before, and
+ * the entropy sampler's finding about this very write is scored here,
+ * before the write happens. Anything else costs two lookups.
+ */
+SEC("lsm/file_permission")
+int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
+{
+	__u32 thread = (__u32)bpf_get_current_pid_tgid();
+	struct mg_task_label *label;
+	__u64 *sampled;
+
+	if (ret)
+		return ret;
+	if (!(mask & MAY_WRITE))
+		return 0;
+	sampled = bpf_map_lookup_elem(&mg_entropy_pending, &thread);
+	if (sampled) {
+		bool this_write = *sampled == (__u64)file;
+
+		bpf_map_delete_elem(&mg_entropy_pending, &thread);
+		if (this_write)
+			return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_ENTROPY);
+	}
+	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (!(lineage_flags(lineage_of(label)) & MG_LINEAGE_DENY_WRITES))
+		return 0;
+	return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/path_truncate")

@@ -9,12 +9,14 @@
 #include <bpf/bpf_tracing.h>
 
 #include "medguard.h"
+#include "medguard_entropy.bpf.h"
 #include "medguard_trust.bpf.h"
 
 #define EPERM 1
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
+#define MAY_WRITE 0x2
 #define O_TRUNC 01000
 #define PROT_EXEC 0x4
 #define ATTR_SIZE (1u << 3)

@@ -23,6 +23,7 @@
 
 #include "array_helpers.h"
 #include "commands.h"
+#include "entropy.h"
 #include "events.h"
 #include "kfuncs.h"
 #include "loader.h"
@@ -50,6 +51,7 @@ struct daemon {
 	struct mg_kfuncs_report kfuncs;
 	int kfuncs_status;
 	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
+	struct mg_entropy_sampler *entropy; /* the module measures writes */
 	unsigned long trusted_files;
 	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
 	bool libraries_scanned; /* the libraries mapped when it started */
@@ -229,6 +231,9 @@ static void write_status(struct daemon *daemon)
 	fprintf(file, "exec-trust %s\n",
 		daemon->exec_trust ? "kernel (signatures verified by the module at exec) and userspace trust store"
 				   : "userspace trust store");
+	fprintf(file, "entropy %s\n",
+		daemon->entropy ? "sampled in the kernel (first write to each record a lineage did not create)"
+				: "not measured (needs the medguard_kfuncs module); the other signals still score");
 	fclose(file);
 	rename(STATUS_FILE ".tmp", STATUS_FILE);
 }
@@ -493,8 +498,10 @@ int mg_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	daemon.kfuncs_status = mg_kfuncs_probe(&daemon.kfuncs);
-	if (daemon.kfuncs_status == 0 && daemon.kfuncs.usable)
+	if (daemon.kfuncs_status == 0 && daemon.kfuncs.usable) {
 		attach_exec_trust(&daemon);
+		daemon.entropy = mg_entropy_attach(daemon.loader, stderr);
+	}
 	daemon.realtime_offset_ns = realtime_offset_ns();
 	daemon.events = ring_buffer__new(mg_loader_events_fd(daemon.loader), handle_event, &daemon, NULL);
 	if (!daemon.events) {
@@ -545,6 +552,7 @@ int mg_cmd_run(int argc, char **argv)
 cleanup:
 	ring_buffer__free(daemon.events);
 	mg_trust_watch_free(daemon.watch);
+	mg_entropy_detach(daemon.entropy);
 	mg_kfuncs_detach_exec_trust(daemon.exec_trust);
 	mg_loader_close(daemon.loader);
 	mg_trust_ctx_free(daemon.trust);

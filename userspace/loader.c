@@ -529,6 +529,16 @@ int mg_loader_trust_fd(const struct mg_loader *loader)
 	return bpf_map__fd(loader->skel->maps.mg_trust);
 }
 
+int mg_loader_sampled_files_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_sampled_files);
+}
+
+int mg_loader_entropy_pending_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_entropy_pending);
+}
+
 int mg_loader_events_fd(const struct mg_loader *loader)
 {
 	return bpf_map__fd(loader->skel->maps.mg_events);

@@ -41,6 +41,9 @@ int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *linea
 int mg_loader_events_fd(const struct mg_loader *loader);
 /* The kernel trust map, for the module's exec-trust programs to fill. */
 int mg_loader_trust_fd(const struct mg_loader *loader);
+/* The maps the entropy sampler shares with the core (bpf/medguard_entropy.bpf.h). */
+int mg_loader_sampled_files_fd(const struct mg_loader *loader);
+int mg_loader_entropy_pending_fd(const struct mg_loader *loader);
 struct bpf_map *mg_loader_events_map(const struct mg_loader *loader);
 __u32 mg_loader_generation(const struct mg_loader *loader);
 __u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter);

@@ -58,6 +58,32 @@ static int write_some(int fd)
 	return write(fd, data, sizeof(data) - 1) < 0 ? -1 : 0;
 }
 
+/* 4 KB of random bytes, as encryption writes them. */
+static int write_random(int fd)
+{
+	unsigned char data[4096];
+	int random_fd = open("/dev/urandom", O_RDONLY);
+	ssize_t got;
+
+	if (random_fd < 0)
+		return -1;
+	got = read(random_fd, data, sizeof(data));
+	close(random_fd);
+	if (got != (ssize_t)sizeof(data))
+		return -1;
+	return write(fd, data, sizeof(data)) == (ssize_t)sizeof(data) ? 0 : -1;
+}
+
+/* 4 KB of text, as an application rewriting a record writes it. */
+static int write_text(int fd)
+{
+	char data[4096];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = "Patient chart, cardiology follow-up.\n"[i % 37];
+	return write(fd, data, sizeof(data)) == (ssize_t)sizeof(data) ? 0 : -1;
+}
+
 static int truncate_open_file(int fd)
 {
 	return ftruncate(fd, 1);
@@ -72,6 +98,22 @@ static int done(int fd, int (*then)(int))
 	result = then ? then(fd) : 0;
 	close(fd);
 	return result;
+}
+
+/*
+ * Opens PATH for writing now and writes to it once FLAG exists (at most 30 s
+ * later): whatever the lineage did in between applies to a file it already
+ * holds open.
+ */
+static int write_later(const char *path, const char *flag)
+{
+	int fd = open(path, O_WRONLY), i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 300 && access(flag, F_OK); i++)
+		usleep(100000);
+	return done(fd, write_some);
 }
 
 static int mmap_exec(const char *path)
@@ -127,6 +169,12 @@ static int run(const char *op, const char *path, const char *arg)
 		return done(open(path, O_RDONLY), read_all);
 	if (!strcmp(op, "write"))
 		return done(open(path, O_WRONLY), write_some);
+	if (!strcmp(op, "write-random"))
+		return done(open(path, O_WRONLY), write_random);
+	if (!strcmp(op, "write-text"))
+		return done(open(path, O_WRONLY), write_text);
+	if (!strcmp(op, "write-later") && arg)
+		return write_later(path, arg);
 	if (!strcmp(op, "append"))
 		return done(open(path, O_WRONLY | O_APPEND), write_some);
 	if (!strcmp(op, "trunc"))

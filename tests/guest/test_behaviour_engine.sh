@@ -2,8 +2,13 @@
 # Issue 5, the engine itself: a trusted program that starts renaming and
 # deleting records is scored per lineage, alerted on, has its writes denied
 # (before any kill) and is killed with its whole lineage; a canary is an
-# instant maximum. The attack and benign corpora are in test_behaviour.sh.
+# instant maximum; with the module, a high-entropy write into a record
+# scores. The attack and benign corpora are in test_behaviour.sh.
 . "$(dirname "$0")/lib.sh"
+
+# The module measures write entropy; on 6.1 its crypto dependencies are modules.
+modprobe -a ecc crypto-sha384 crypto-sha512 2>/dev/null
+[ -d /sys/module/medguard_kfuncs ] || insmod "$KMOD" || not_ok "behaviour engine: medguard_kfuncs.ko loads into $KVER"
 
 records=/srv/behaviour-records
 bin=$WORK/bin
@@ -29,6 +34,7 @@ behaviour ransomware on charts {
     window 60s;
     score rename-ext 11;
     score unlink 11;
+    score entropy 25;
     at 20 alert;
     at 30 deny-writes;
     at 50 kill;
@@ -100,4 +106,46 @@ else
 	not_ok "behaviour engine: no canary kill event: $(grep behaviour "$EVENTS" | tail -n 2 | head -c 400)"
 fi
 check "behaviour engine: the canary toucher does not get to write afterwards" sh -c "! grep -qx 'after 0' '$WORK/canary.out'"
+
+# deny-writes also holds for a file the lineage opened before it was stopped.
+cat >"$WORK/holder.sh" <<SCRIPT
+"$T" write-later "$records/chart-5.txt" "$WORK/holder.go" >"$WORK/holder.out" &
+sleep 1
+for i in 6 7 8; do "$T" unlink "$records/chart-\$i.txt"; done
+touch "$WORK/holder.go"
+wait
+SCRIPT
+bash "$WORK/holder.sh" >/dev/null 2>&1
+check "behaviour engine: a stopped lineage cannot write through a file it opened before" \
+	grep -qx EPERM "$WORK/holder.out"
+# (stat, not read: this test's shell is not trusted to read records)
+check "behaviour engine: chart-5 is unchanged" test "$(stat -c %s "$records/chart-5.txt")" = 8
+
+# Entropy: the first write into a record the lineage did not create is
+# measured by the module; 4 KB of random bytes score 25 (the alert), 4 KB
+# of text nothing.
+if "$MEDGUARD" status | grep -q '^entropy sampled in the kernel'; then
+	ok "behaviour engine: medguard status says the module samples write entropy"
+	cat >"$WORK/entropy.sh" <<SCRIPT
+"$T" write-text "$records/chart-9.txt"
+"$T" write-random "$records/chart-19.txt"
+"$T" write "$records/chart-20.txt"
+SCRIPT
+	bash "$WORK/entropy.sh" >"$WORK/entropy.out" 2>&1
+	if wait_event '"signal":"entropy"' '"action":"alert"' '/chart-19.txt"'; then
+		ok "behaviour engine: a high-entropy write into a record is scored and alerted"
+	else
+		not_ok "behaviour engine: no entropy alert for random bytes: $(grep behaviour "$EVENTS" | tail -n 2 | head -c 400)"
+	fi
+	if grep '"signal":"entropy"' "$EVENTS" | grep -q '/chart-9.txt"'; then
+		not_ok "behaviour engine: a text write was scored as entropy"
+	else
+		ok "behaviour engine: a text write is not scored as entropy"
+	fi
+	check "behaviour engine: entropy alone (25) stays below deny-writes (30)" \
+		test "$(tr '\n' ' ' <"$WORK/entropy.out")" = "OK OK OK "
+else
+	not_ok "behaviour engine: medguard status: $("$MEDGUARD" status 2>&1 | grep -E '^(kfuncs|entropy)' | tr '\n' ' ')"
+fi
 stop_medguard
+[ -d /sys/module/medguard_kfuncs ] && unload_module medguard_kfuncs
