@@ -164,6 +164,7 @@ on logs {
 # renamed into place) is not scored. As the engine scores today
 # (bpf/medguard.bpf.c), one file costs an attack:
 #   in-place overwrite, partial encryption    first-write               30
+#                 (+ entropy with the module, for random bytes)       60
 #   dd or cp over a file (O_TRUNC)            overwrite, twice          30
 #   encrypt to X.enc, then unlink X           overwrite + unlink        55
 #   7z -sdel (creates X.7z, unlinks X)        replace                   40
@@ -182,11 +183,8 @@ behaviour ransomware on medical {
     # records in place (not through a new file renamed over the old one)
     # faster than one every 6 s would be stopped too; none is in this test.
     score first-write 30;
-    # Truncating someone else's file. The engine also counts a file that
-    # this very open creates with O_TRUNC (every fopen "w") as an
-    # overwrite, which makes git's COMMIT_EDITMSG cost 3 of them, and the
-    # symlink git init creates and unlinks to probe the filesystem counts
-    # as a replace: git costs 3 * 15 + 40 = 85 < 90.
+    # Truncating someone else's file. (The symlink git init creates and
+    # unlinks to probe the filesystem counts as a replace: git costs 40.)
     score overwrite 15;
     # Unlinking someone else's files, after writing new ones (replace) or
     # not (shred -u, encrypt-then-delete), and extension-changing renames:
@@ -204,10 +202,12 @@ behaviour ransomware on medical {
     # journal create hundreds a second).
     score enumerate 0;
     score create 0;
-    # Not scored yet: high-entropy writes need the kernel module, and PACS
-    # ingest (compressed images) and compressed backups write them too; a
-    # weight needs this corpus run with the module first.
-    score entropy 0;
+    # Random-looking bytes written into a record this lineage did not create
+    # (measured by the kernel module, loaded for this test): encryption in
+    # place. Compressed backups, PACS ingest and restores write new files,
+    # which are not measured. With first-write, a file encrypted in place
+    # costs 60.
+    score entropy 30;
     # A canary touched is the maximum score, whatever the weight.
     score canary 100;
     # The alert is the line benign work must stay under; deny-writes stops
@@ -273,6 +273,16 @@ run_plan() {
 	done <"$1"
 }
 
+# The module measures write entropy (the `entropy` signal); on 6.1 its
+# crypto dependencies are modules of their own.
+modprobe -a ecc crypto-sha384 crypto-sha512 2>/dev/null
+if [ -d /sys/module/medguard_kfuncs ] || insmod "$KMOD"; then
+	module_loaded=1
+else
+	module_loaded=0
+	not_ok "behaviour: medguard_kfuncs.ko loads into $KVER"
+fi
+
 step_start=$SECONDS
 # Loading takes 20-50 s under TCG, up to minutes on a busy machine.
 if ! MEDGUARD_START_SECONDS=180 start_medguard "$WORK/hospital.policy"; then
@@ -282,7 +292,7 @@ if ! MEDGUARD_START_SECONDS=180 start_medguard "$WORK/hospital.policy"; then
 fi
 sleep 1
 started_line=$(wc -l <"$EVENTS")
-echo "# behaviour: medguard started in $(elapsed "$step_start") s"
+echo "# behaviour: medguard started in $(elapsed "$step_start") s; $("$MEDGUARD" status | grep '^entropy')"
 
 # ---- attacks: each from the pristine tree ---------------------------------
 
@@ -392,6 +402,7 @@ for entry in "${BENIGN[@]}"; do
 done
 trust_notes "$benign_line"
 stop_medguard
+[ "$module_loaded" = 1 ] && unload_module medguard_kfuncs
 rm -rf "$backup"
 
 # ---- the goals and the summary table -------------------------------------
