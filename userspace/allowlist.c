@@ -95,14 +95,11 @@ static int line_error(char *err, size_t err_size, const char *name, size_t line,
 static int add_entry(struct mg_allowlist *allowlist, const unsigned char *sha256,
 		     const char *path, size_t path_size)
 {
-	struct allowlist_entry *entries, *entry;
+	struct allowlist_entry *entry;
 
-	entries = mg_array_reserve(allowlist->entries, &allowlist->capacity, allowlist->nentries,
-				   sizeof(*entries), 256);
-	if (!entries)
+	if (!MG_ARRAY_RESERVE(allowlist->entries, allowlist->nentries, allowlist->capacity))
 		return -1;
-	allowlist->entries = entries;
-	entry = &entries[allowlist->nentries];
+	entry = &allowlist->entries[allowlist->nentries];
 	memcpy(entry->sha256, sha256, MG_SHA256_BYTES);
 	entry->path = NULL;
 	if (path) {

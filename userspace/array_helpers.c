@@ -5,20 +5,17 @@
 
 #include "array_helpers.h"
 
-void *mg_array_reserve(void *array, size_t *capacity, size_t count, size_t element_size, size_t initial)
+bool mg_array_grow(void **items, size_t *cap, size_t elem_size)
 {
-	size_t grown_capacity;
-	void *grown;
+	size_t new_cap = *cap ? *cap * 2 : 8;
+	void *grown = reallocarray(*items, new_cap, elem_size);
 
-	if (count < *capacity)
-		return array;
-	grown_capacity = *capacity ? *capacity * 2 : initial;
-	if (grown_capacity <= count || grown_capacity > SIZE_MAX / element_size)
-		return NULL;
-	grown = realloc(array, grown_capacity * element_size);
-	if (grown)
-		*capacity = grown_capacity;
-	return grown;
+	if (!grown)
+		return false;
+	memset((char *)grown + *cap * elem_size, 0, (new_cap - *cap) * elem_size);
+	*items = grown;
+	*cap = new_cap;
+	return true;
 }
 
 /*
@@ -98,17 +95,14 @@ void mg_path_set_free(struct mg_path_set *set)
 int mg_path_set_add(struct mg_path_set *set, const char *path)
 {
 	size_t *slot;
-	char **paths;
 	char *copy;
 
 	if (mg_path_set_contains(set, path))
 		return 0;
 	if ((set->npaths + 1) * 2 > set->nslots && grow_slots(set))
 		return -1;
-	paths = mg_array_reserve(set->paths, &set->paths_capacity, set->npaths, sizeof(*paths), 64);
-	if (!paths)
+	if (!MG_ARRAY_RESERVE(set->paths, set->npaths, set->paths_capacity))
 		return -1;
-	set->paths = paths;
 	copy = strdup(path);
 	if (!copy)
 		return -1;

@@ -7,12 +7,14 @@
 #include <stddef.h>
 
 /*
- * Room for element COUNT in ARRAY of *CAPACITY elements of ELEMENT_SIZE
- * bytes, doubling from INITIAL. Returns the array to use from now on (and
- * updates *CAPACITY), or NULL when out of memory: then ARRAY and *CAPACITY
- * are untouched and still valid.
+ * Makes room for one more element in a growable array, doubling it (new
+ * elements are zeroed). False when out of memory: the array is unchanged.
  */
-void *mg_array_reserve(void *array, size_t *capacity, size_t count, size_t element_size, size_t initial);
+bool mg_array_grow(void **items, size_t *cap, size_t elem_size);
+
+/* Room for element N of ITEMS, which holds CAP: true, or false when out of memory. */
+#define MG_ARRAY_RESERVE(items, n, cap) \
+	((n) < (cap) || mg_array_grow((void **)&(items), &(cap), sizeof(*(items))))
 
 /* Distinct paths in the order they were added, found by hash. */
 struct mg_path_set;

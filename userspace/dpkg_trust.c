@@ -200,13 +200,11 @@ static const char *parse_md5sums_line(const char *line, unsigned char md5[MG_MD5
 static int add_file(struct mg_dpkg *dpkg, const char *path, const char *package,
 		    const unsigned char md5[MG_MD5_BYTES])
 {
-	struct mg_dpkg_file *files, *file;
+	struct mg_dpkg_file *file;
 
-	files = mg_array_reserve(dpkg->files, &dpkg->files_capacity, dpkg->nfiles, sizeof(*files), 4096);
-	if (!files)
+	if (!MG_ARRAY_RESERVE(dpkg->files, dpkg->nfiles, dpkg->files_capacity))
 		return -1;
-	dpkg->files = files;
-	file = &files[dpkg->nfiles];
+	file = &dpkg->files[dpkg->nfiles];
 	file->path = strdup(path);
 	if (!file->path)
 		return -1;

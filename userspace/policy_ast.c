@@ -4,19 +4,6 @@
 
 #include "policy_ast.h"
 
-bool mg_array_grow(void **items, size_t *cap, size_t elem_size)
-{
-	size_t new_cap = *cap ? *cap * 2 : 8;
-	void *grown = reallocarray(*items, new_cap, elem_size);
-
-	if (!grown)
-		return false;
-	memset((char *)grown + *cap * elem_size, 0, (new_cap - *cap) * elem_size);
-	*items = grown;
-	*cap = new_cap;
-	return true;
-}
-
 bool mg_ast_paths_add(struct mg_ast_paths *paths, const char *path, const struct mg_loc *loc)
 {
 	char *copy;

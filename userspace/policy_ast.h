@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "array_helpers.h"
 #include "policy_diag.h"
 
 struct mg_ast_path {
@@ -150,15 +151,6 @@ struct mg_ast {
 	size_t nbehaviours, behaviours_cap;
 	struct mg_ast_paths missing; /* checker: paths absent on this machine */
 };
-
-/*
- * Makes room for one more element in a growable array (zeroed when it is
- * new). False when out of memory.
- */
-bool mg_array_grow(void **items, size_t *cap, size_t elem_size);
-
-#define MG_ARRAY_RESERVE(items, n, cap) \
-	((n) < (cap) || mg_array_grow((void **)&(items), &(cap), sizeof(*(items))))
 
 /* Appends a copy of PATH; false when out of memory. */
 bool mg_ast_paths_add(struct mg_ast_paths *paths, const char *path, const struct mg_loc *loc);

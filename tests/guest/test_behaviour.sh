@@ -22,9 +22,10 @@
 # worst <= 10), and the summary table as `# behaviour| ...` lines, which
 # tests/check copies to build/test-results/behaviour-summary.txt.
 #
-# Not a scenario: apt-get install (the guest's root is a read-only share)
-# and logrotate itself (not installed; benign-logrotate.sh does what it does
-# with mv, touch and gzip). MG_BEHAVIOUR_ONLY="NAME ..." runs some scenarios.
+# Not a scenario: logrotate itself (not installed; benign-logrotate.sh does
+# what it does with mv, touch and gzip). apt-get runs with its cache in
+# $WORK (the guest's /var/cache is read-only). MG_BEHAVIOUR_ONLY="NAME ..."
+# runs some scenarios.
 . "$(dirname "$0")/lib.sh"
 
 CORPUS=$REPO/tests/guest/corpus
@@ -69,6 +70,8 @@ BENIGN=(
 	"compile|C project build and rebuild"
 	"git|git init, add, commit"
 	"pacs|PACS ingest of 200 new DICOM files"
+	"apt-install|apt-get install of a package into the tree"
+	"apt-upgrade|apt-get upgrade of that package"
 )
 
 # MG_BEHAVIOUR_ONLY="NAME ...": only these scenarios (attack or benign names).
@@ -112,6 +115,7 @@ cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
 step_start=$SECONDS
 python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find sha256sum head xargs dd rm mv cp sleep date sort wc grep \
 	seq uniq mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
+	apt-get dpkg dpkg-deb dpkg-query dpkg-split /usr/lib/apt/methods/file /usr/lib/apt/methods/copy /usr/lib/apt/methods/store \
 	>"$WORK/tools.sha256"
 echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapsed "$step_start") s"
 python=$(readlink -f "$(command -v python3)")
@@ -380,7 +384,7 @@ for entry in "${BENIGN[@]}"; do
 	step_start=$SECONDS
 	since=$(wc -l <"$EVENTS")
 	{
-		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming \
+		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming MG_DEB_DIR=$WORK/debs \
 			timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
 	} 2>/dev/null
 	status=$?
