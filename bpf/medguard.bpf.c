@@ -364,6 +364,22 @@ static __always_inline void sample_next_write(struct file *file)
 	bpf_map_update_elem(&mg_sampled_files, &file_key, &inode, BPF_ANY);
 }
 
+/* A trusted program the behaviour names as exempt (a package manager) is not scored. */
+static __always_inline bool exempt(const struct mg_behaviour *behaviour, const struct mg_task_label *label)
+{
+	int i;
+
+	if (!label || !label->program_id || !(label->flags & MG_LABEL_TRUSTED))
+		return false;
+	for (i = 0; i < MG_MAX_EXEMPT_PROGRAMS; i++) {
+		if (i >= behaviour->nexempt)
+			break;
+		if (behaviour->exempt_programs[i] == label->program_id)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Adds the weight of the signal to the lineage's score on the tree, after
  * letting the score decay over the window, and takes every action whose
@@ -386,7 +402,7 @@ static __noinline int score(const struct scoring *scoring)
 	int ret = 0;
 
 	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
-	if (!behaviour || !behaviour->window_ns)
+	if (!behaviour || !behaviour->window_ns || exempt(behaviour, scoring->label))
 		return 0;
 	current = bpf_map_lookup_elem(&mg_scores, &key);
 	if (!current) {
@@ -909,7 +925,12 @@ int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, 
 	ret = check_dentry(old_dentry, MG_OP_RENAME, signal);
 	if (ret)
 		return ret;
-	return check_dentry(new_dentry, MG_OP_RENAME, MG_SIGNAL_NONE);
+	/*
+	 * Renaming over a file unlinks the original: encrypting into a new file
+	 * and renaming it over the original is a replace, like unlinking it.
+	 */
+	signal = BPF_CORE_READ(new_dentry, d_inode) ? MG_SIGNAL_UNLINK : MG_SIGNAL_NONE;
+	return check_dentry(new_dentry, MG_OP_RENAME, signal);
 }
 
 /*

@@ -194,7 +194,9 @@ struct mg_behaviour {
 	__u64 window_ns;
 	__u32 weights[MG_NSIGNALS];
 	__u32 thresholds[MG_NACTIONS];
-	__u32 pad;
+	/* program ids whose operations are not scored while the task is trusted */
+	__u32 nexempt;
+	__u32 exempt_programs[MG_MAX_EXEMPT_PROGRAMS];
 };
 
 /* Per-CPU counters, summed by `medguard status`. */

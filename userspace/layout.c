@@ -24,7 +24,9 @@ static_assert(sizeof(struct mg_generation) == 8, "struct mg_generation layout");
 static_assert(sizeof(struct mg_task_label) == 40, "struct mg_task_label layout");
 static_assert(sizeof(struct mg_score_key) == 16, "struct mg_score_key layout");
 static_assert(sizeof(struct mg_score) == 40, "struct mg_score layout");
-static_assert(sizeof(struct mg_behaviour) == 8 + 4 * MG_NSIGNALS + 4 * MG_NACTIONS + 4, "struct mg_behaviour layout");
+static_assert(sizeof(struct mg_behaviour) == 8 + 4 * MG_NSIGNALS + 4 * MG_NACTIONS + 4 + 4 * MG_MAX_EXEMPT_PROGRAMS,
+	      "struct mg_behaviour layout");
+static_assert(sizeof(struct mg_behaviour) % 8 == 0, "struct mg_behaviour has no tail padding");
 static_assert(sizeof(struct mg_event) % 8 == 0, "struct mg_event is 8-byte aligned for the ring buffer");
 static_assert(offsetof(struct mg_event, comm) == 88, "struct mg_event layout");
 static_assert(sizeof(struct mg_event) == 88 + MG_COMM_LEN + MG_EVENT_PATH_DEPTH * MG_NAME_LEN,

@@ -78,6 +78,9 @@ void mg_ast_free(struct mg_ast *ast)
 		free(ast->behaviours[i].records);
 		free(ast->behaviours[i].scores);
 		free(ast->behaviours[i].thresholds);
+		for (j = 0; j < ast->behaviours[i].nexempt; j++)
+			free(ast->behaviours[i].exempt[j].program);
+		free(ast->behaviours[i].exempt);
 	}
 	free(ast->behaviours);
 	free_paths(&ast->missing);

@@ -106,6 +106,13 @@ struct mg_ast_score {
 	struct mg_loc loc;
 };
 
+/* `exempt PROGRAM;` in a behaviour */
+struct mg_ast_exempt {
+	char *program;
+	struct mg_loc loc;
+	__u32 program_id; /* checker */
+};
+
 struct mg_ast_threshold {
 	__u32 action; /* enum mg_action */
 	__u32 score;
@@ -125,6 +132,8 @@ struct mg_ast_behaviour {
 	size_t nscores, scores_cap;
 	struct mg_ast_threshold *thresholds;
 	size_t nthresholds, thresholds_cap;
+	struct mg_ast_exempt *exempt;
+	size_t nexempt, exempt_cap;
 	__u32 tree_id; /* checker */
 };
 

@@ -843,6 +843,42 @@ static void check_thresholds(struct checker *c, const struct mg_ast_behaviour *b
 	}
 }
 
+/* Each exempt name is a program that is not an interpreter, named once. */
+static void check_exempt(struct checker *c, struct mg_ast_behaviour *behaviour)
+{
+	char shown[MG_QUOTE_MAX], shown_again[MG_QUOTE_MAX];
+
+	if (behaviour->nexempt > MG_MAX_EXEMPT_PROGRAMS)
+		mg_diag_error(c->diag, &behaviour->exempt[MG_MAX_EXEMPT_PROGRAMS].loc,
+			      "behaviour '%s' exempts more than %d programs; exempt only package managers",
+			      behaviour->name, MG_MAX_EXEMPT_PROGRAMS);
+	for (size_t i = 0; i < behaviour->nexempt && !c->diag->full; i++) {
+		struct mg_ast_exempt *exempt = &behaviour->exempt[i];
+		int program = find_program(c, exempt->program);
+
+		if (program < 0) {
+			mg_diag_error(c->diag, &exempt->loc,
+				      "unknown program '%s'; declare it with 'program %s exe \"/path\";'",
+				      quote(shown, exempt->program), quote(shown_again, exempt->program));
+			continue;
+		}
+		if (c->ast->programs[program].interpreter) {
+			mg_diag_error(c->diag, &exempt->loc,
+				      "'%s' is an interpreter: it runs whatever script it is given, so it cannot be exempt",
+				      quote(shown, exempt->program));
+			continue;
+		}
+		exempt->program_id = (__u32)program + 1;
+		for (size_t j = 0; j < i; j++) {
+			if (behaviour->exempt[j].program_id != exempt->program_id)
+				continue;
+			mg_diag_error(c->diag, &exempt->loc, "program '%s' is already exempt at line %u",
+				      quote(shown, exempt->program), behaviour->exempt[j].loc.line);
+			break;
+		}
+	}
+}
+
 static void check_behaviour(struct checker *c, struct mg_ast_behaviour *behaviour)
 {
 	const struct mg_ast_score *by_signal[MG_NSIGNALS] = { NULL };
@@ -867,6 +903,7 @@ static void check_behaviour(struct checker *c, struct mg_ast_behaviour *behaviou
 			by_signal[score->signal] = score;
 	}
 	check_thresholds(c, behaviour);
+	check_exempt(c, behaviour);
 }
 
 static void check_behaviours(struct checker *c)

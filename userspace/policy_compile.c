@@ -171,6 +171,8 @@ static bool compile_behaviours(struct mg_policy *policy, const struct mg_ast *as
 		for (size_t t = 0; t < source->nthresholds; t++)
 			behaviour->kernel.thresholds[source->thresholds[t].action] =
 				source->thresholds[t].score;
+		for (size_t e = 0; e < source->nexempt && e < MG_MAX_EXEMPT_PROGRAMS; e++)
+			behaviour->kernel.exempt_programs[behaviour->kernel.nexempt++] = source->exempt[e].program_id;
 		if (!copy_string(&behaviour->name, source->name))
 			return false;
 	}

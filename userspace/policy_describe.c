@@ -226,6 +226,11 @@ static void describe_behaviour(const struct mg_policy *policy,
 		if (kernel->thresholds[action])
 			fprintf(out, "  at a score of %u: %s\n", kernel->thresholds[action],
 				action_words[action]);
+	for (__u32 i = 0; i < kernel->nexempt; i++)
+		fprintf(out, "%s%s", i ? ", " : "  not scored while trusted: ",
+			program_name(policy, kernel->exempt_programs[i]));
+	if (kernel->nexempt)
+		fprintf(out, "\n");
 }
 
 void mg_policy_describe(const struct mg_policy *policy, FILE *out)

@@ -48,7 +48,7 @@ static const char *const statement_keywords[] = {
 
 static const char *const rule_keywords[] = { "allow", "deny", "audit", "default" };
 
-static const char *const behaviour_keywords[] = { "window", "score", "at" };
+static const char *const behaviour_keywords[] = { "window", "score", "at", "exempt" };
 
 static const char *const subject_keywords[] = {
 	"anyone", "signed", "unsigned", "program", "user", "group", "unit", "cgroup",
@@ -1026,7 +1026,8 @@ static bool parse_duration(struct parser *p, __u64 *ns)
 /*
  * behaviour_item = "window" duration ";"
  *                | "score" signal NUMBER ";"
- *                | "at" NUMBER action ";" ;
+ *                | "at" NUMBER action ";"
+ *                | "exempt" NAME { "," NAME } ";" ;
  */
 static bool parse_behaviour_item(struct parser *p, void *block)
 {
@@ -1102,7 +1103,23 @@ static bool parse_behaviour_item(struct parser *p, void *block)
 		behaviour->thresholds[behaviour->nthresholds++] = threshold;
 		return expect_end(p, "the action");
 	}
-	syntax_error(p, "expected 'window', 'score' or 'at' in a behaviour");
+	if (accept_word(p, "exempt")) {
+		do {
+			struct mg_ast_exempt exempt = { 0 };
+
+			exempt.program = take_name(p, "the name of a program after 'exempt'", &exempt.loc);
+			if (!exempt.program)
+				return false;
+			if (!MG_ARRAY_RESERVE(behaviour->exempt, behaviour->nexempt, behaviour->exempt_cap)) {
+				free(exempt.program);
+				out_of_memory(p);
+				return false;
+			}
+			behaviour->exempt[behaviour->nexempt++] = exempt;
+		} while (accept(p, MG_TOKEN_COMMA));
+		return expect_end(p, "the exempt programs");
+	}
+	syntax_error(p, "expected 'window', 'score', 'at' or 'exempt' in a behaviour");
 	return false;
 }
 

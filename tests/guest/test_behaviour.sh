@@ -48,6 +48,7 @@ bin=$WORK/bin
 ATTACKS=(
 	"overwrite|in-place overwrite (dd)"
 	"copy-delete|write-copy-then-delete (X.enc, unlink X)"
+	"rename-over|encrypt to a new file renamed over the original"
 	"rename|rename-only to .locked with ransom notes"
 	"partial|partial encryption (4 KB every 64 KB)"
 	"slow|slow encryption (one file every 1.5 s)"
@@ -135,6 +136,8 @@ allowlist "$WORK/tools.sha256";
 # Interpreters run whatever script they are given: what they run is unsigned.
 interpreter shell  exe "$bash_bin", "$dash_bin";
 interpreter python exe "$python";
+# The package manager, exempt from the behaviour rule below.
+program dpkg exe "$(readlink -f /usr/bin/dpkg)";
 
 records medical "$records";
 # The application logs are their own records: a log rotation renames,
@@ -172,6 +175,7 @@ on logs {
 #   dd or cp over a file (O_TRUNC)            overwrite, twice          30
 #   encrypt to X.enc, then unlink X           overwrite + unlink        55
 #   7z -sdel (creates X.7z, unlinks X)        replace                   40
+#   encrypt to X.tmp, rename it over X        replace                   40
 #   rename to .locked                         rename-ext                40
 #   ccrypt; shred -u                          first-write, overwrite,
 #                                             rename-ext (+ unlink)     85; 125
@@ -214,6 +218,11 @@ behaviour ransomware on medical {
     score entropy 30;
     # A canary touched is the maximum score, whatever the weight.
     score canary 100;
+    # A package upgrade replaces every file of the package (new file, rename
+    # over the old one, unlink of the backup link): to the engine that is
+    # what ransomware does. dpkg, while trusted, is not scored; the rules of
+    # 'on medical' still apply to it.
+    exempt dpkg;
     # The alert is the line benign work must stay under; deny-writes stops
     # the lineage's writes; a lineage that keeps trying after that is
     # killed (refused operations still score).

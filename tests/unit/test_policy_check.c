@@ -359,6 +359,23 @@ static void test_behaviours(void)
 		     "equal thresholds are fine");
 }
 
+#define BEHAVIOUR_WITH(exempt) \
+	HEADER "on emr { default allow; }\nprogram dpkg exe \"/bin/sh\";\ninterpreter shell exe \"/bin/true\";\n" \
+	       "behaviour b on emr { window 1s; score unlink 1; at 1 alert; " exempt " }\n"
+
+static void test_exempt_programs(void)
+{
+	expect_clean(BEHAVIOUR_WITH("exempt dpkg;"), "a program may be exempt");
+	expect(BEHAVIOUR_WITH("exempt apt;"),
+	       "test.policy:7:68: error: unknown program 'apt'; declare it with 'program apt exe \"/path\";'");
+	expect(BEHAVIOUR_WITH("exempt shell;"),
+	       "test.policy:7:68: error: 'shell' is an interpreter: it runs whatever script it is given, so it cannot be exempt");
+	expect(BEHAVIOUR_WITH("exempt dpkg; exempt dpkg;"),
+	       "test.policy:7:81: error: program 'dpkg' is already exempt at line 7");
+	expect(BEHAVIOUR_WITH("exempt dpkg, dpkg, dpkg, dpkg, dpkg, dpkg, dpkg, dpkg, dpkg;"),
+	       "test.policy:7:116: error: behaviour 'b' exempts more than 8 programs; exempt only package managers");
+}
+
 static void test_checker_diagnostics_are_capped(void)
 {
 	char *text = repeat(HEADER, "on nope%d { default deny; }\n", 150, "");
@@ -385,6 +402,7 @@ int main(void)
 	RUN(test_cgroup_file_is_refused);
 	RUN(test_unreachable_rules);
 	RUN(test_behaviours);
+	RUN(test_exempt_programs);
 	RUN(test_checker_diagnostics_are_capped);
 	policy_test_teardown();
 	return unit_done();

@@ -39,6 +39,7 @@ static const char full_policy[] =
 	"    window 10s;\n"
 	"    score rename-ext 4; score unlink 2; score canary 100;\n"
 	"    at 20 alert; at 40 deny-writes; at 60 kill;\n"
+	"    exempt tool, emrd;\n"
 	"}\n";
 
 static struct compiled compile_full(void)
@@ -198,6 +199,9 @@ static void test_behaviour(void)
 	ASSERT_EQ(b->thresholds[MG_ACTION_DENY_WRITES], 40, "deny-writes");
 	ASSERT_EQ(b->thresholds[MG_ACTION_KILL], 60, "kill");
 	ASSERT_EQ(b->thresholds[MG_ACTION_FREEZE], 0, "freeze is off");
+	ASSERT_EQ(b->nexempt, 2, "two exempt programs");
+	ASSERT_EQ(b->exempt_programs[0], 2, "tool, program id 2");
+	ASSERT_EQ(b->exempt_programs[1], 1, "emrd, program id 1");
 	compiled_free(&c);
 }
 
@@ -276,6 +280,7 @@ static void test_describe(void)
 		   "behaviour");
 	ASSERT_HAS(text, "  at a score of 40: deny its writes to protected records\n  at a score of 60: kill it\n",
 		   "actions");
+	ASSERT_HAS(text, "  not scored while trusted: tool, emrd\n", "exempt programs");
 	ASSERT_HAS(text, "missing on this machine; medguard will not load the policy until they exist:\n  ",
 		   "missing paths");
 	free(text);
