@@ -48,7 +48,7 @@ bin=$WORK/bin
 ATTACKS=(
 	"overwrite|in-place overwrite (dd)"
 	"copy-delete|write-copy-then-delete (X.enc, unlink X)"
-	"rename-over|encrypt to a new file renamed over the original"
+	"rename-over|encrypt to X.tmp, rename it over X"
 	"rename|rename-only to .locked with ransom notes"
 	"partial|partial encryption (4 KB every 64 KB)"
 	"slow|slow encryption (one file every 1.5 s)"
@@ -71,7 +71,7 @@ BENIGN=(
 	"compile|C project build and rebuild"
 	"git|git init, add, commit"
 	"pacs|PACS ingest of 200 new DICOM files"
-	"apt-install|apt-get install of a package into the tree"
+	"apt-install|apt-get install of a package"
 	"apt-upgrade|apt-get upgrade of that package"
 )
 
