@@ -231,9 +231,12 @@ static void write_status(struct daemon *daemon)
 	fprintf(file, "exec-trust %s\n",
 		daemon->exec_trust ? "kernel (signatures verified by the module at exec) and userspace trust store"
 				   : "userspace trust store");
-	fprintf(file, "entropy %s\n",
-		daemon->entropy ? "sampled in the kernel (first write to each record a lineage did not create)"
-				: "not measured (needs the medguard_kfuncs module); the other signals still score");
+	if (daemon->entropy)
+		fprintf(file, "entropy sampled in the kernel (first write to each record a lineage did not create)\n");
+	else if (daemon->kfuncs_status == 0 && daemon->kfuncs.usable)
+		fprintf(file, "entropy not measured: the kernel refused the sampler (see the daemon's log); the other signals still score\n");
+	else
+		fprintf(file, "entropy not measured (needs the medguard_kfuncs module); the other signals still score\n");
 	fclose(file);
 	rename(STATUS_FILE ".tmp", STATUS_FILE);
 }
