@@ -357,6 +357,14 @@ static void unknown_records(struct checker *c, const char *name, const struct mg
 		      quote(shown, name), quote(shown, name));
 }
 
+static void unknown_program(struct checker *c, const char *name, const struct mg_loc *loc)
+{
+	char shown[MG_QUOTE_MAX];
+
+	mg_diag_error(c->diag, loc, "unknown program '%s'; declare it with 'program %s exe \"/path\";'",
+		      quote(shown, name), quote(shown, name));
+}
+
 static void check_records(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
@@ -631,9 +639,7 @@ static void resolve_subject(struct checker *c, struct mg_ast_subject *subject)
 	case MG_SUBJECT_PROGRAM:
 		program = find_program(c, subject->name);
 		if (program < 0) {
-			mg_diag_error(c->diag, &subject->loc,
-				      "unknown program '%s'; declare it with 'program %s exe \"/path\";'",
-				      quote(shown, subject->name), quote(shown, subject->name));
+			unknown_program(c, subject->name, &subject->loc);
 			break;
 		}
 		subject->value = (__u64)program + 1;
@@ -846,7 +852,7 @@ static void check_thresholds(struct checker *c, const struct mg_ast_behaviour *b
 /* Each exempt name is a program that is not an interpreter, named once. */
 static void check_exempt(struct checker *c, struct mg_ast_behaviour *behaviour)
 {
-	char shown[MG_QUOTE_MAX], shown_again[MG_QUOTE_MAX];
+	char shown[MG_QUOTE_MAX];
 
 	if (behaviour->nexempt > MG_MAX_EXEMPT_PROGRAMS)
 		mg_diag_error(c->diag, &behaviour->exempt[MG_MAX_EXEMPT_PROGRAMS].loc,
@@ -857,9 +863,7 @@ static void check_exempt(struct checker *c, struct mg_ast_behaviour *behaviour)
 		int program = find_program(c, exempt->program);
 
 		if (program < 0) {
-			mg_diag_error(c->diag, &exempt->loc,
-				      "unknown program '%s'; declare it with 'program %s exe \"/path\";'",
-				      quote(shown, exempt->program), quote(shown_again, exempt->program));
+			unknown_program(c, exempt->program, &exempt->loc);
 			continue;
 		}
 		if (c->ast->programs[program].interpreter) {
