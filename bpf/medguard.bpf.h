@@ -54,7 +54,6 @@ struct {
 	__type(value, struct mg_program);
 } mg_programs SEC(".maps");
 
-
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -51,7 +51,7 @@ struct daemon {
 	struct mg_kfuncs_report kfuncs;
 	int kfuncs_status;
 	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
-	struct mg_entropy_sampler *entropy; /* the module measures writes */
+	struct medguard_entropy *entropy; /* the module measures writes */
 	unsigned long trusted_files;
 	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
 	bool libraries_scanned; /* the libraries mapped when it started */
@@ -157,12 +157,16 @@ static void trust_mapped_libraries(struct daemon *daemon)
 	closedir(proc);
 }
 
-/* Trusts PATH and watches its directory, so that later changes are seen. */
+/*
+ * Trusts PATH and watches its directory, so that later changes are seen. A
+ * path vouched for already was just judged again (reverify_vouched).
+ */
 static void trust_and_watch(struct daemon *daemon, const char *path)
 {
 	char dir[PATH_MAX];
 
-	trust_path(daemon, path);
+	if (!mg_path_set_contains(daemon->vouched, path))
+		trust_path(daemon, path);
 	snprintf(dir, sizeof(dir), "%s", path);
 	mg_trust_watch_add_dir(daemon->watch, dirname(dir));
 }
@@ -399,8 +403,8 @@ static void reload(struct daemon *daemon)
 	}
 	daemon->policy = policy;
 	daemon->trust = trust;
-	fill_trust(daemon);
 	reverify_vouched(daemon);
+	fill_trust(daemon);
 	if (mg_loader_apply(daemon->loader, policy, stderr)) {
 		daemon->policy = old_policy;
 		daemon->trust = old_trust;

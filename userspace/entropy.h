@@ -12,15 +12,15 @@
 
 #include "loader.h"
 
-struct mg_entropy_sampler;
+struct medguard_entropy;
 
 /*
  * Loads the sampler with the core's maps and attaches it. NULL on failure,
  * said in one line on LOG.
  */
-struct mg_entropy_sampler *mg_entropy_attach(const struct mg_loader *loader, FILE *log);
+struct medguard_entropy *mg_entropy_attach(const struct mg_loader *loader, FILE *log);
 
 /* Detaches the sampler. NULL is fine. */
-void mg_entropy_detach(struct mg_entropy_sampler *sampler);
+void mg_entropy_detach(struct medguard_entropy *sampler);
 
 #endif /* MEDGUARD_ENTROPY_H */

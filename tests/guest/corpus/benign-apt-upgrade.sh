@@ -5,7 +5,5 @@
 set -euo pipefail
 DIR=${1:?usage: benign-apt-upgrade.sh DIR}
 . "$(dirname "$0")/apt-lib.sh"
-bash "$(dirname "$0")/medforms-deb.sh" 1.1 "$DIR" "$DEBS"
-apt_get install "$DEBS/medforms_1.1_all.deb"
-dpkg-query -W -f '${Version}\n' medforms
+apt_install_medforms 1.1 "$DIR"
 grep -q "revision 1.1" "$DIR/forms/form-40.txt"
