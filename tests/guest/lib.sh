@@ -72,19 +72,46 @@ unload_module() {
 }
 
 medguard_started() { grep -q '"event":"started"' "$EVENTS" 2>/dev/null; }
-medguard_started_or_gone() { medguard_started || ! kill -0 "$MEDGUARD_PID" 2>/dev/null; }
 
-# start_medguard POLICY [ARGS...]: runs the daemon and waits until it
-# enforces, at most MEDGUARD_START_SECONDS (30).
+# What the starting daemon has said so far: it writes a line per phase.
+medguard_progress() { cat "$WORK/medguard.err" "$EVENTS" 2>/dev/null | wc -c; }
+
+# wait_daemon COMMAND...: runs COMMAND every tenth of a second until it
+# succeeds. Gives up when the daemon has gone, or has said nothing new for
+# MEDGUARD_STALL_SECONDS (120): under emulation, with two guests on two
+# cores, a start or a reload can take minutes, and its lines say it moves.
+wait_daemon() {
+	local said last_change=$SECONDS progress stall=${MEDGUARD_STALL_SECONDS:-120}
+	said=$(medguard_progress)
+	until "$@"; do
+		kill -0 "$MEDGUARD_PID" 2>/dev/null || return 1
+		progress=$(medguard_progress)
+		if [ "$progress" != "$said" ]; then
+			said=$progress
+			last_change=$SECONDS
+		elif [ $((SECONDS - last_change)) -ge "$stall" ]; then
+			echo "# medguard said nothing new for $stall s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# The daemon's last lines, as TAP comments.
+medguard_last_lines() {
+	grep -v '^[0-9]*: ' "$WORK/medguard.err" | tail -n 8 | sed 's/^/#   /'
+}
+
+# start_medguard POLICY [ARGS...]: runs the daemon and waits until it enforces.
 start_medguard() {
 	local policy=$1
 	shift
 	: >"$EVENTS"
 	"$MEDGUARD" run --policy "$policy" --output "$EVENTS" "$@" 2>"$WORK/medguard.err" &
 	MEDGUARD_PID=$!
-	wait_until $((${MEDGUARD_START_SECONDS:-30} * 10)) medguard_started_or_gone
-	medguard_started && return 0
-	echo "# medguard did not start: $(grep -v '^[0-9]*: ' "$WORK/medguard.err" | tail -n 5 | tr '\n' ' ')"
+	wait_daemon medguard_started && return 0
+	echo "# medguard did not start; its last lines:"
+	medguard_last_lines
 	stop_medguard
 	return 1
 }
@@ -106,9 +133,9 @@ event_logged() {
 	[ -n "$line" ]
 }
 
-# wait_event PATTERN...: waits up to 5 s for an event line with every PATTERN.
+# wait_event PATTERN...: waits up to 30 s for an event line with every PATTERN.
 wait_event() {
-	wait_until 50 event_logged "$@"
+	wait_until 300 event_logged "$@"
 }
 
 # event_count WHAT: how many "WHAT" events the daemon has written.

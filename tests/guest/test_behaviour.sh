@@ -298,7 +298,7 @@ fi
 
 step_start=$SECONDS
 # Loading takes 20-50 s under TCG, up to minutes on a busy machine.
-if ! MEDGUARD_START_SECONDS=180 start_medguard "$WORK/hospital.policy"; then
+if ! start_medguard "$WORK/hospital.policy"; then
 	for entry in "${ATTACKS[@]}"; do not_ok "behaviour: attack ${entry#*|}: medguard did not start"; done
 	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
 	exit 0

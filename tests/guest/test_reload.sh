@@ -40,7 +40,7 @@ reload_and_wait() {
 	local before
 	before=$(event_count "$1")
 	kill -HUP "$MEDGUARD_PID"
-	wait_until 100 events_beyond "$1" "$before"
+	wait_daemon events_beyond "$1" "$before" || medguard_last_lines
 }
 
 write_policy "" deny
@@ -101,7 +101,7 @@ expect "reload: the running policy still denies after that" 1 "$U" read "$record
 
 write_policy "" allow
 check "reload: medguard policy reload signals the daemon" "$MEDGUARD" policy reload
-wait_until 50 events_beyond reloaded "$switches"
+wait_daemon events_beyond reloaded "$switches" || medguard_last_lines
 expect "reload: a new rule takes effect at once" 0 "$U" read "$records/a.txt"
 expect "reload: rules the new policy keeps still hold" 1 "$U" write "$records/a.txt"
 stop_medguard

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The guest runner's own tests, as TAP: a KVM that opens but cannot run a
+# guest, the one retry of a boot that fails before the command starts, and
+# no retry for a kernel failure while the command runs. Real boots of the
+# 6.1 guest under TCG, with a QEMU wrapper where a fault must be faked.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+real_qemu=$(command -v qemu-system-x86_64)
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+
+# runner NAME ENV... -- COMMAND...: runs the guest runner; output in $work/NAME.out, status in $status.
+runner() {
+	local name=$1
+	shift
+	local env=()
+	while [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	env MEDGUARD_VM_RUNNER=builtin "${env[@]}" tests/vm/run --kernel 6.1 --mem 512M --timeout 600 -- "$@" \
+		>"$work/$name.out" 2>&1
+	status=$?
+}
+
+# A writable file where the KVM device would be, and a QEMU that aborts
+# under KVM as a nested host without the needed MSRs does.
+: >"$work/kvm"
+cat >"$work/qemu-broken-kvm" <<WRAPPER
+#!/bin/sh
+case " \$* " in
+*" -accel kvm "*)
+	echo "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0" >&2
+	echo "qemu-system-x86_64: ../target/i386/kvm/kvm.c:3259: kvm_buf_set_msrs: Assertion failed." >&2
+	kill -ABRT \$\$ ;;
+esac
+exec "$real_qemu" "\$@"
+WRAPPER
+# A QEMU whose first guest dies in early boot, as about one TCG boot in twenty does.
+cat >"$work/qemu-early-oops" <<WRAPPER
+#!/bin/sh
+if [ ! -e "$work/early-oops-done" ]; then
+	: >"$work/early-oops-done"
+	echo "int3: 0000 [#1] PREEMPT SMP NOPTI"
+	echo "RIP: 0010:sched_clock_cpu+0x10/0x1b0"
+	echo "Kernel panic - not syncing: Fatal exception"
+	exit 0
+fi
+exec "$real_qemu" "\$@"
+WRAPPER
+# A QEMU that records whether it was asked for KVM.
+cat >"$work/qemu-logging" <<WRAPPER
+#!/bin/sh
+echo "\$*" >>"$work/qemu-calls"
+exec "$real_qemu" "\$@"
+WRAPPER
+chmod 755 "$work"/qemu-*
+
+runner broken-kvm MEDGUARD_VM_QEMU="$work/qemu-broken-kvm" MEDGUARD_VM_KVM_DEVICE="$work/kvm" -- true
+if [ "$status" -eq 0 ] && grep -q 'falling back to TCG' "$work/broken-kvm.out" &&
+	grep -q 'failed to set MSR' "$work/broken-kvm.out"; then
+	ok "a KVM that aborts QEMU: the runner says why and runs the guest under TCG"
+else
+	not_ok "a KVM that aborts QEMU (exit $status: $(tail -n 3 "$work/broken-kvm.out" | tr '\n' ' '))"
+fi
+
+runner override MEDGUARD_VM_QEMU="$work/qemu-logging" MEDGUARD_VM_KVM_DEVICE="$work/kvm" MEDGUARD_VM_ACCEL=tcg -- \
+	sh -c 'exit 3'
+if [ "$status" -eq 3 ] && ! grep -q -- '-accel kvm' "$work/qemu-calls"; then
+	ok "MEDGUARD_VM_ACCEL=tcg: KVM is not tried, and the command's exit status comes back"
+else
+	not_ok "MEDGUARD_VM_ACCEL=tcg (exit $status, qemu calls: $(grep -c -- '-accel kvm' "$work/qemu-calls"))"
+fi
+
+rm -f build/vm/failed-boot-*-$$.log
+runner early-oops MEDGUARD_VM_QEMU="$work/qemu-early-oops" MEDGUARD_VM_ACCEL=tcg -- true
+kept=$(grep -o 'console log: [^)]*' "$work/early-oops.out" | cut -d' ' -f3)
+if [ "$status" -eq 0 ] && grep -q 'failed before the command started' "$work/early-oops.out" &&
+	[ -n "$kept" ] && grep -q sched_clock_cpu "$kept"; then
+	ok "a guest that oopses before the command starts is booted once more; the first console log is kept"
+else
+	not_ok "early-boot oops retried (exit $status: $(tail -n 3 "$work/early-oops.out" | tr '\n' ' '))"
+fi
+[ -n "$kept" ] && rm -f "$kept"
+
+runner late-oops MEDGUARD_VM_ACCEL=tcg -- sh -c 'echo "<2>Oops: medguard runner test, a failure while the command runs" >/dev/kmsg; sleep 1'
+if [ "$status" -eq 125 ] && grep -q 'FAIL: guest kernel .* oopsed' "$work/late-oops.out" &&
+	! grep -q 'booting it once more' "$work/late-oops.out"; then
+	ok "a kernel failure while the command runs fails the run and is not retried"
+else
+	not_ok "late oops not retried (exit $status: $(tail -n 3 "$work/late-oops.out" | tr '\n' ' '))"
+fi
+echo "1..$n"
