@@ -14,11 +14,34 @@ const volatile __u32 daemon_tgid;
 /* The live policy generation: switched by one store from userspace. */
 __u32 active_generation;
 
+/*
+ * Set by the daemon once every process that existed before it started has
+ * a label. Until then a task without one starts what it runs as a root of
+ * trust would; from then on only the kernel's own tasks and PID 1 do.
+ */
+__u32 labels_complete;
+
 /* The label an exec is building, from bprm_creds_for_exec to commit. */
 struct exec_pending {
 	struct mg_task_label label;
+	__u32 depth;          /* files of the exec seen so far: the named file, then interpreters */
 	bool trust_miss;
+	bool starter_trusted; /* the task that runs the exec was trusted at that moment */
+	bool launcher;        /* the named file is a verified launcher */
 };
+
+/* Who opened an open file of a protected tree, and with what trust. */
+struct opener {
+	__u32 tgid;
+	__u32 label_flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_MAX_OPEN_FILES);
+	__type(key, __u64); /* struct file * */
+	__type(value, struct opener);
+} mg_open_files SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -84,47 +107,76 @@ static __always_inline bool task_exempt(void)
 	return daemon_tgid && (bpf_get_current_pid_tgid() >> 32) == daemon_tgid;
 }
 
-/*
- * The protected object at DENTRY or its nearest ancestor, by (dev, ino),
- * within MG_WALK_DEPTH steps. Identity by inode holds across bind mounts,
- * mount namespaces, symlinks and /proc/self/fd.
- */
-static __always_inline bool find_protected(struct dentry *dentry, __u32 generation,
-					   struct mg_object *found, __u64 *root_ino)
+/* What a walk up from a dentry found. */
+enum walk_result {
+	WALK_UNPROTECTED = 0,
+	WALK_PROTECTED,
+	WALK_TOO_DEEP, /* no protected ancestor within MG_WALK_DEPTH steps, and no fs root either */
+};
+
+struct walk {
+	__u64 dentry; /* the dentry of this step, read with probes */
+	struct mg_object_key key;
+	struct mg_object found;
+	__u64 root_ino;
+	int result;
+};
+
+static long walk_step(__u64 index, void *data)
 {
-	struct mg_object_key key = { .generation = generation };
+	struct walk *walk = data;
+	struct dentry *dentry = (struct dentry *)walk->dentry, *parent;
 	struct mg_object *object;
-	struct dentry *parent;
 	struct inode *inode;
-	int depth;
+
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (inode) {
+		walk->key.ino = BPF_CORE_READ(inode, i_ino);
+		object = bpf_map_lookup_elem(&mg_objects, &walk->key);
+		if (object) {
+			walk->found = *object;
+			walk->root_ino = walk->key.ino;
+			walk->result = WALK_PROTECTED;
+			return 1;
+		}
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (!parent || parent == dentry) {
+		walk->result = WALK_UNPROTECTED;
+		return 1;
+	}
+	walk->dentry = (__u64)parent;
+	return 0;
+}
+
+/*
+ * The protected object at DENTRY or its nearest ancestor, by (dev, ino).
+ * Identity by inode holds across bind mounts, mount namespaces, symlinks
+ * and /proc/self/fd. A walk that neither finds one nor reaches the root of
+ * the filesystem within MG_WALK_DEPTH steps says so: the caller refuses.
+ */
+static __always_inline int find_protected(struct dentry *dentry, __u32 generation, struct mg_object *found,
+					  __u64 *root_ino)
+{
+	struct walk walk = { .key.generation = generation, .result = WALK_TOO_DEEP };
+	struct inode *inode;
 
 	inode = BPF_CORE_READ(dentry, d_inode);
 	if (!inode)
 		inode = BPF_CORE_READ(dentry, d_parent, d_inode);
 	if (!inode)
-		return false;
-	key.dev = inode_dev(inode);
-	key.ino = 0;
-	if (!bpf_map_lookup_elem(&mg_objects, &key))
-		return false;
-
-	for (depth = 0; depth < MG_WALK_DEPTH; depth++) {
-		inode = BPF_CORE_READ(dentry, d_inode);
-		if (inode) {
-			key.ino = BPF_CORE_READ(inode, i_ino);
-			object = bpf_map_lookup_elem(&mg_objects, &key);
-			if (object) {
-				*found = *object;
-				*root_ino = key.ino;
-				return true;
-			}
-		}
-		parent = BPF_CORE_READ(dentry, d_parent);
-		if (!parent || parent == dentry)
-			return false;
-		dentry = parent;
+		return WALK_UNPROTECTED;
+	walk.key.dev = inode_dev(inode);
+	walk.key.ino = 0;
+	if (!bpf_map_lookup_elem(&mg_objects, &walk.key))
+		return WALK_UNPROTECTED;
+	walk.dentry = (__u64)dentry;
+	bpf_loop(MG_WALK_DEPTH, walk_step, &walk, 0);
+	if (walk.result == WALK_PROTECTED) {
+		*found = walk.found;
+		*root_ino = walk.root_ino;
 	}
-	return false;
+	return walk.result;
 }
 
 /* File access is decided by the filesystem ids, as the kernel's own permission checks do. */
@@ -152,17 +204,28 @@ static __always_inline bool in_group(__u64 gid)
 	return false;
 }
 
-static __always_inline bool subject_matches(const struct mg_rule *rule, const struct mg_task_label *label)
+/* The rule search of one operation, run by bpf_loop so that the verifier sees one rule, not 32. */
+struct rule_search {
+	__u32 tree_index;
+	__u32 op;
+	__u32 label_flags; /* 0 for a task without a label */
+	__u32 program_id;
+	__u32 verdict;
+	__u32 flags;
+	__u32 rule_index;
+};
+
+static __always_inline bool subject_matches(const struct mg_rule *rule, const struct rule_search *search)
 {
 	switch (rule->subject_kind) {
 	case MG_SUBJECT_ANY:
 		return true;
 	case MG_SUBJECT_PROGRAM:
-		return label && label->program_id == rule->subject_value;
+		return search->program_id && search->program_id == rule->subject_value;
 	case MG_SUBJECT_SIGNED:
-		return label && (label->flags & MG_LABEL_TRUSTED);
+		return search->label_flags & MG_LABEL_TRUSTED;
 	case MG_SUBJECT_UNSIGNED:
-		return !label || !(label->flags & MG_LABEL_TRUSTED);
+		return !(search->label_flags & MG_LABEL_TRUSTED);
 	case MG_SUBJECT_UID:
 		return current_fsuid() == rule->subject_value;
 	case MG_SUBJECT_GID:
@@ -171,6 +234,25 @@ static __always_inline bool subject_matches(const struct mg_rule *rule, const st
 		return bpf_get_current_cgroup_id() == rule->subject_value;
 	}
 	return false;
+}
+
+/* One rule: the first whose subject matches and whose ops hold the operation decides. */
+static long search_rule(__u64 index, void *data)
+{
+	struct rule_search *search = data;
+	const struct mg_rule *rule;
+	struct mg_tree *tree;
+
+	tree = bpf_map_lookup_elem(&mg_trees, &search->tree_index);
+	if (!tree || index >= tree->nrules)
+		return 1;
+	rule = &tree->rules[index & (MG_MAX_RULES_PER_TREE - 1)];
+	if (!(rule->ops & search->op) || !subject_matches(rule, search))
+		return 0;
+	search->verdict = rule->verdict;
+	search->flags = rule->flags;
+	search->rule_index = index;
+	return 1;
 }
 
 /* Fills the components of DENTRY's path, leaf first, up to STOP_INO or the fs root. */
@@ -235,6 +317,35 @@ static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree
 {
 	emit_scored(kind, op, verdict, tree_id, rule_index, label, dentry, root_ino,
 		    label ? label->lineage : 0, 0);
+}
+
+/* An untrusted tracer was refused: OTHER_TGID is the other end of the trace. */
+static __always_inline void ptrace_refused(const struct mg_task_label *label, __u32 other_tgid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mg_event *event;
+
+	count(MG_COUNTER_DENIED);
+	event = bpf_ringbuf_reserve(&mg_events, sizeof(*event), 0);
+	if (!event) {
+		count(MG_COUNTER_EVENTS_LOST);
+		return;
+	}
+	__builtin_memset(event, 0, sizeof(*event));
+	event->time_ns = bpf_ktime_get_ns();
+	event->kind = MG_EVENT_PTRACE;
+	event->pid = bpf_get_current_pid_tgid() >> 32;
+	event->ppid = task->real_parent->tgid;
+	event->uid = bpf_get_current_uid_gid() & 0xffffffff;
+	event->verdict = MG_EVENT_DENIED;
+	event->rule_index = MG_RULE_DEFAULT;
+	event->label_flags = label ? label->flags : 0;
+	event->program_id = label ? label->program_id : 0;
+	event->trust_source = label ? label->trust_source : 0;
+	event->lineage = label ? label->lineage : 0;
+	event->obj_ino = other_tgid;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	bpf_ringbuf_submit(event, 0);
 }
 
 /* Operations a lineage stopped by the behaviour engine may no longer do. */
@@ -479,30 +590,45 @@ static __noinline int score(const struct scoring *scoring)
  * allowed operation is then scored as SIGNAL by the tree's behaviour rule.
  * FILE is the file being opened, if that is the operation.
  */
-static __always_inline int check(struct dentry *dentry, struct file *file, __u32 op, __u32 signal)
+static __always_inline int check_in(struct dentry *dentry, struct file *file, __u32 op, __u32 signal,
+				    bool *in_tree)
 {
 	const struct mg_generation *live;
 	struct mg_task_label *label;
 	struct mg_object object;
 	struct mg_tree *tree;
+	struct rule_search search;
 	struct scoring scoring;
-	__u32 generation, index, rule_index = MG_RULE_DEFAULT, verdict, flags = 0, lineage;
+	__u32 generation, index, lineage;
 	__u64 root_ino;
-	int i;
+	int found;
 
 	if (!dentry || task_exempt())
 		return 0;
 	live = live_generation(&generation);
 	if (!live)
 		return 0;
-	if (!find_protected(dentry, generation, &object, &root_ino))
+	found = find_protected(dentry, generation, &object, &root_ino);
+	if (found == WALK_UNPROTECTED)
 		return 0;
+	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (found == WALK_TOO_DEEP) {
+		if (live->mode == MG_MODE_ENFORCE) {
+			count(MG_COUNTER_DENIED);
+			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_UNKNOWN, MG_RULE_TOO_DEEP, label, dentry, 0);
+			return -EPERM;
+		}
+		count(MG_COUNTER_AUDITED);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, MG_TREE_UNKNOWN, MG_RULE_TOO_DEEP, label, dentry, 0);
+		return 0;
+	}
+	if (in_tree)
+		*in_tree = true;
 	index = generation * MG_MAX_TREES + (object.tree_id & (MG_MAX_TREES - 1));
 	tree = bpf_map_lookup_elem(&mg_trees, &index);
 	if (!tree)
 		return 0;
 
-	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
 	lineage = lineage_of(label);
 	scoring.generation = generation;
 	scoring.tree_id = object.tree_id;
@@ -525,27 +651,23 @@ static __always_inline int check(struct dentry *dentry, struct file *file, __u32
 		return -EPERM;
 	}
 
-	verdict = tree->default_verdict;
-	for (i = 0; i < MG_MAX_RULES_PER_TREE; i++) {
-		const struct mg_rule *rule = &tree->rules[i];
-
-		if (i >= tree->nrules)
-			break;
-		if (!(rule->ops & op) || !subject_matches(rule, label))
-			continue;
-		verdict = rule->verdict;
-		flags = rule->flags;
-		rule_index = i;
-		break;
-	}
-	if (verdict == MG_VERDICT_DENY) {
-		if (live->mode == MG_MODE_ENFORCE && !(flags & MG_RULE_AUDIT_ONLY)) {
+	search.tree_index = index;
+	search.op = op;
+	search.label_flags = label ? label->flags : 0;
+	search.program_id = label ? label->program_id : 0;
+	search.verdict = tree->default_verdict;
+	search.flags = 0;
+	search.rule_index = MG_RULE_DEFAULT;
+	bpf_loop(MG_MAX_RULES_PER_TREE, search_rule, &search, 0);
+	if (search.verdict == MG_VERDICT_DENY) {
+		if (live->mode == MG_MODE_ENFORCE && !(search.flags & MG_RULE_AUDIT_ONLY)) {
 			count(MG_COUNTER_DENIED);
-			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, rule_index, label, dentry, root_ino);
+			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, search.rule_index, label, dentry,
+			     root_ino);
 			return -EPERM;
 		}
 		count(MG_COUNTER_AUDITED);
-		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, rule_index, label, dentry, root_ino);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, object.tree_id, search.rule_index, label, dentry, root_ino);
 	}
 
 	if (scoring.signal != MG_SIGNAL_CANARY && scoring.signal != MG_SIGNAL_NONE)
@@ -559,19 +681,25 @@ static __always_inline int check(struct dentry *dentry, struct file *file, __u32
 
 static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 signal)
 {
-	return check(dentry, NULL, op, signal);
+	return check_in(dentry, NULL, op, signal, NULL);
 }
 
-/* The tree protecting DENTRY in the live generation, or -1. */
+/* The tree protecting DENTRY in the live generation, MG_TREE_UNKNOWN past the walk, or -1. */
 static __always_inline long tree_of(struct dentry *dentry)
 {
 	struct mg_object object;
 	__u32 generation;
 	__u64 root_ino;
 
-	if (!live_generation(&generation) || !find_protected(dentry, generation, &object, &root_ino))
+	if (!live_generation(&generation))
 		return -1;
-	return object.tree_id;
+	switch (find_protected(dentry, generation, &object, &root_ino)) {
+	case WALK_PROTECTED:
+		return object.tree_id;
+	case WALK_TOO_DEEP:
+		return MG_TREE_UNKNOWN;
+	}
+	return -1;
 }
 
 /* A hash of the extension of DENTRY's name (what follows its last dot); 0 without one. */
@@ -627,14 +755,38 @@ static __always_inline struct mg_trust *valid_trust(const struct inode *inode)
 	return trust;
 }
 
-/* Trust only goes down: a trusted task that runs untrusted code loses it. */
+/*
+ * Trust only goes down: a trusted task that runs untrusted code loses it,
+ * and with it the identity of a named program.
+ */
 static __always_inline void taint(struct mg_task_label *label, struct dentry *dentry)
 {
 	if (!(label->flags & MG_LABEL_TRUSTED))
 		return;
 	label->flags &= ~MG_LABEL_TRUSTED;
 	label->flags |= MG_LABEL_TAINTED;
+	label->program_id = 0;
 	emit(MG_EVENT_TAINT, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label, dentry, 0);
+}
+
+static __always_inline bool label_trusted(const struct mg_task_label *label)
+{
+	return label && (label->flags & MG_LABEL_TRUSTED);
+}
+
+/*
+ * Whether what TASK starts may be trusted. A labelled task passes on its
+ * own trust. Without a label: the kernel's own tasks (usermode helpers, a
+ * parent that is a kernel thread) and PID 1 are roots, and so is every
+ * task until the daemon has labelled those that existed before it started.
+ */
+static __always_inline bool starter_trusted(struct task_struct *task, const struct mg_task_label *label)
+{
+	if (label)
+		return label->flags & MG_LABEL_TRUSTED;
+	if (task_exempt() || !labels_complete || task->tgid == 1)
+		return true;
+	return BPF_CORE_READ(task, real_parent, flags) & PF_KTHREAD;
 }
 
 /* ---- labels: fork and exec ---------------------------------------------- */
@@ -661,23 +813,32 @@ int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 SEC("lsm/bprm_creds_for_exec")
 int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct exec_pending *pending;
+	struct mg_task_label *label;
 
 	if (ret)
 		return ret;
-	pending = bpf_task_storage_get(&mg_exec_pending, bpf_get_current_task_btf(), 0,
-				       BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (pending) {
-		__builtin_memset(pending, 0, sizeof(*pending));
-		pending->label.flags = MG_LABEL_TRUSTED;
-	}
+	pending = bpf_task_storage_get(&mg_exec_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!pending)
+		return 0;
+	label = bpf_task_storage_get(&mg_labels, task, 0, 0);
+	__builtin_memset(pending, 0, sizeof(*pending));
+	pending->label.flags = MG_LABEL_TRUSTED;
+	pending->starter_trusted = starter_trusted(task, label);
+	/* A tracer can change what the new program does. */
+	if (task->ptrace)
+		pending->label.flags |= MG_LABEL_TRACED;
 	return 0;
 }
 
 /*
  * Called once for the file named by execve and once more for each
- * interpreter (#! scripts, binfmt_misc): the new label is trusted only if
- * every file in the chain is, and no program in it is an interpreter.
+ * interpreter (#! scripts, binfmt_misc). Every file in the chain must be
+ * verified. An interpreter of the policy run directly (bash FILE, bash -c,
+ * python3 -c, a script on stdin) runs code nobody verified and is
+ * untrusted; started through the #! line of a verified script it runs
+ * that script, and the script is a signed program like a binary.
  */
 SEC("lsm/bprm_check_security")
 int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
@@ -687,23 +848,24 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	struct mg_program *program;
 	struct mg_trust *trust;
 	struct inode *inode;
-	__u32 generation;
+	__u32 generation, depth;
 
 	if (ret)
 		return ret;
 	pending = bpf_task_storage_get(&mg_exec_pending, bpf_get_current_task_btf(), 0, 0);
 	if (!pending)
 		return 0;
+	depth = pending->depth++;
 	inode = bprm->file->f_inode;
 	trust = valid_trust(inode);
 	if (!trust) {
 		pending->label.flags &= ~MG_LABEL_TRUSTED;
 		pending->trust_miss = true;
-	} else if (!pending->label.exe_ino) {
+	} else if (!depth) {
 		pending->label.trust_source = trust->source;
 		pending->label.key_id = trust->key_id;
 	}
-	if (!pending->label.exe_ino) {
+	if (!depth) {
 		pending->label.exe_dev = inode_dev(inode);
 		pending->label.exe_ino = inode->i_ino;
 	}
@@ -716,11 +878,13 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	program = bpf_map_lookup_elem(&mg_programs, &program_key);
 	if (!program)
 		return 0;
-	if (program->flags & MG_PROGRAM_INTERPRETER)
+	if ((program->flags & MG_PROGRAM_INTERPRETER) && !depth)
 		pending->label.flags &= ~MG_LABEL_TRUSTED;
 	/* A program is who the policy says only while its file is the one verified. */
 	if (!trust || (program->required_key_id && trust->key_id != program->required_key_id))
 		return 0;
+	if ((program->flags & MG_PROGRAM_LAUNCHER) && !depth)
+		pending->launcher = true;
 	if (!pending->label.program_id)
 		pending->label.program_id = program->program_id;
 	return 0;
@@ -730,23 +894,91 @@ SEC("lsm/bprm_committed_creds")
 int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct mg_task_label *label, *fresh = NULL;
 	struct exec_pending *pending;
-	struct mg_task_label *label;
+	bool launch;
 
 	pending = bpf_task_storage_get(&mg_exec_pending, task, 0, 0);
 	if (!pending)
 		return 0;
 	label = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (label) {
-		/* exec changes what a task runs, not the lineage it belongs to */
-		pending->label.lineage = label->lineage ? label->lineage : task->tgid;
-		*label = pending->label;
+	if (!label)
+		goto done;
+	fresh = &pending->label;
+	launch = pending->launcher && (fresh->flags & MG_LABEL_TRUSTED) && !(fresh->flags & MG_LABEL_TRACED);
+	/*
+	 * Trust follows provenance: what an untrusted task starts is
+	 * untrusted, whatever it runs; only a launcher starts afresh.
+	 */
+	if (!pending->starter_trusted && !launch) {
+		if (fresh->flags & MG_LABEL_TRUSTED)
+			fresh->flags |= MG_LABEL_UNTRUSTED_START;
+		fresh->flags &= ~MG_LABEL_TRUSTED;
 	}
+	if (fresh->flags & MG_LABEL_TRACED)
+		fresh->flags &= ~MG_LABEL_TRUSTED;
+	if (!(fresh->flags & MG_LABEL_TRUSTED))
+		fresh->program_id = 0;
+	if (launch) {
+		fresh->flags |= MG_LABEL_LAUNCHED;
+		fresh->lineage = task->tgid;
+	} else {
+		/* exec changes what a task runs, not the lineage it belongs to */
+		fresh->lineage = label->lineage ? label->lineage : task->tgid;
+	}
+	*label = *fresh;
+	if (launch)
+		emit(MG_EVENT_LAUNCH, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,
+		     bprm->file->f_path.dentry, 0);
+done:
 	if (pending->trust_miss)
 		emit(MG_EVENT_TRUST_MISS, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,
 		     bprm->file->f_path.dentry, 0);
 	bpf_task_storage_delete(&mg_exec_pending, task);
 	return 0;
+}
+
+/*
+ * Whether the current task opened FILE itself, with the trust it has now.
+ * A descriptor it inherited (across fork or an exec that lowered its
+ * trust), received (SCM_RIGHTS) or took (pidfd_getfd) was not judged for it.
+ */
+static __always_inline bool opened_here(struct file *file, const struct mg_task_label *label)
+{
+	__u64 key = (__u64)file;
+	struct opener *opener = bpf_map_lookup_elem(&mg_open_files, &key);
+
+	return opener && opener->tgid == bpf_get_current_pid_tgid() >> 32 &&
+	       opener->label_flags == (label ? label->flags : 0);
+}
+
+static __always_inline void remember_opener(struct file *file)
+{
+	struct mg_task_label *label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	struct opener opener = {
+		.tgid = bpf_get_current_pid_tgid() >> 32,
+		.label_flags = label ? label->flags : 0,
+	};
+	__u64 key = (__u64)file;
+
+	bpf_map_update_elem(&mg_open_files, &key, &opener, BPF_ANY);
+}
+
+/*
+ * An untrusted task that reads or writes through a descriptor it did not
+ * open is judged as if it opened the file now; a trusted one, or a task
+ * using what it opened itself, was judged at the open.
+ */
+static __always_inline int check_foreign_descriptor(struct file *file, __u32 op)
+{
+	struct mg_task_label *label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+
+	if (label_trusted(label) || opened_here(file, label))
+		return 0;
+	/* A stacked filesystem's own access to the file under the user's (as in mg_file_open). */
+	if (BPF_CORE_READ(file, f_path.dentry, d_inode) != BPF_CORE_READ(file, f_inode))
+		return 0;
+	return check_dentry(file->f_path.dentry, op, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/mmap_file")
@@ -758,8 +990,10 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	if (ret)
 		return ret;
 	/* Anonymous mappings have no file; the verifier takes hook arguments as non-NULL. */
-	if (!(prot & PROT_EXEC) || !maybe_null(file))
+	if (!maybe_null(file))
 		return 0;
+	if (!(prot & PROT_EXEC))
+		return check_foreign_descriptor(file, MG_OP_READ);
 	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC, MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
@@ -769,12 +1003,55 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	return 0;
 }
 
+/* ---- tracing: an untrusted task may not steer a trusted one -------------- */
+
+/*
+ * Attaching, /proc/PID/mem, process_vm_writev and pidfd_getfd ask for
+ * PTRACE_MODE_ATTACH; reading /proc/PID/stat (ps, top) does not.
+ */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(mg_ptrace_access_check, struct task_struct *child, unsigned int mode, int ret)
+{
+	struct mg_task_label *tracer, *target;
+
+	if (ret)
+		return ret;
+	if (!(mode & PTRACE_MODE_ATTACH) || task_exempt())
+		return 0;
+	target = bpf_task_storage_get(&mg_labels, child, 0, 0);
+	if (!label_trusted(target))
+		return 0;
+	tracer = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (label_trusted(tracer))
+		return 0;
+	ptrace_refused(tracer, child->tgid);
+	return -EPERM;
+}
+
+SEC("lsm/ptrace_traceme")
+int BPF_PROG(mg_ptrace_traceme, struct task_struct *parent, int ret)
+{
+	struct mg_task_label *tracer, *target;
+
+	if (ret)
+		return ret;
+	target = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	if (!label_trusted(target))
+		return 0;
+	tracer = bpf_task_storage_get(&mg_labels, parent, 0, 0);
+	if (label_trusted(tracer))
+		return 0;
+	ptrace_refused(target, parent->tgid);
+	return -EPERM;
+}
+
 /* ---- operations on protected trees --------------------------------------- */
 
 SEC("lsm/file_open")
 int BPF_PROG(mg_file_open, struct file *file, int ret)
 {
 	__u32 op = 0, signal = MG_SIGNAL_NONE;
+	bool in_tree = false;
 
 	if (ret)
 		return ret;
@@ -806,14 +1083,18 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		signal = MG_SIGNAL_FIRST_WRITE;
 	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)
 		signal = MG_SIGNAL_ENUMERATE;
-	return check(file->f_path.dentry, file, op, signal);
+	ret = check_in(file->f_path.dentry, file, op, signal, &in_tree);
+	if (!ret && in_tree && op != MG_OP_EXEC)
+		remember_opener(file);
+	return ret;
 }
 
 /*
- * Every write(2) to an open file. Two things need it: a lineage stopped by
- * deny-writes must not go on writing through files it opened before, and
- * the entropy sampler's finding about this very write is scored here,
- * before the write happens. Anything else costs two lookups.
+ * Every read(2) and write(2) through an open file. An untrusted task using
+ * a descriptor it did not open is judged as at an open; a lineage stopped
+ * by deny-writes must not go on writing through files it opened before;
+ * and the entropy sampler's finding about this very write is scored here,
+ * before the write happens. A trusted task pays two or three lookups.
  */
 SEC("lsm/file_permission")
 int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
@@ -824,8 +1105,11 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 
 	if (ret)
 		return ret;
-	if (!(mask & MAY_WRITE))
+	if (!(mask & (MAY_READ | MAY_WRITE)))
 		return 0;
+	ret = check_foreign_descriptor(file, (mask & MAY_WRITE) ? MG_OP_WRITE : MG_OP_READ);
+	if (ret || !(mask & MAY_WRITE))
+		return ret;
 	sampled = bpf_map_lookup_elem(&mg_entropy_pending, &thread);
 	if (sampled) {
 		bool this_write = *sampled == (__u64)file;

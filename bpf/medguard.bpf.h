@@ -17,6 +17,8 @@
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
 #define MAY_WRITE 0x2
+#define MAY_READ 0x4
+#define PTRACE_MODE_ATTACH 0x02
 #define O_TRUNC 01000
 #define PROT_EXEC 0x4
 #define ATTR_SIZE (1u << 3)

@@ -99,7 +99,13 @@ struct mg_object {
 };
 
 /* Program flags. */
-#define MG_PROGRAM_INTERPRETER (1u << 0) /* runs code it reads: the task becomes untrusted */
+#define MG_PROGRAM_INTERPRETER (1u << 0) /* runs code it reads: run directly, the task is untrusted */
+/*
+ * Starts a new trusted lineage whoever started it: the one explicit,
+ * audited way back to trust for an administrator, cron or a service
+ * manager whose own lineage is untrusted (every launch is an event).
+ */
+#define MG_PROGRAM_LAUNCHER (1u << 1)
 
 struct mg_program_key {
 	__u64 dev;
@@ -148,7 +154,10 @@ struct mg_generation {
 
 /* Task label flags. */
 #define MG_LABEL_TRUSTED (1u << 0)
-#define MG_LABEL_TAINTED (1u << 1) /* was trusted, lost it during its life */
+#define MG_LABEL_TAINTED (1u << 1)         /* was trusted, lost it during its life */
+#define MG_LABEL_UNTRUSTED_START (1u << 2) /* started by a task that was not trusted */
+#define MG_LABEL_TRACED (1u << 3)          /* was being traced when it started */
+#define MG_LABEL_LAUNCHED (1u << 4)        /* its lineage was started by a launcher */
 
 struct mg_task_label {
 	__u32 flags;
@@ -234,6 +243,8 @@ enum mg_event_kind {
 	MG_EVENT_TAINT = 2,     /* a trusted task lost its trust */
 	MG_EVENT_TRUST_MISS = 3, /* exec of a file with no trust entry */
 	MG_EVENT_BEHAVIOUR = 4, /* a lineage's score crossed a threshold: op is the signal, verdict the action */
+	MG_EVENT_LAUNCH = 5,    /* a launcher started a new trusted lineage; ppid says who asked */
+	MG_EVENT_PTRACE = 6,    /* an untrusted task was refused tracing a trusted one; obj_ino is the target pid */
 };
 
 /* Event verdicts. */
@@ -245,6 +256,10 @@ enum mg_event_kind {
 #define MG_RULE_DEFAULT 0xffffffffu
 /* Rule index in an event when the behaviour engine had stopped the lineage's writes. */
 #define MG_RULE_BEHAVIOUR 0xfffffffeu
+/* Tree id in an event about a file deeper than any walk reaches. */
+#define MG_TREE_UNKNOWN 0xffffffffu
+/* Rule index in an event when the file lies deeper than any walk reaches: refused, fail closed. */
+#define MG_RULE_TOO_DEEP 0xfffffffdu
 
 /*
  * A behaviour event (MG_EVENT_BEHAVIOUR) says: op = the signal that crossed

@@ -28,7 +28,13 @@
 #define MG_MAX_GROUPS 32            /* supplementary groups a `group` rule looks at */
 
 /* Kernel walks */
-#define MG_WALK_DEPTH 32           /* d_parent steps looking for a protected ancestor */
+/*
+ * d_parent steps looking for a protected ancestor (bpf_loop). A file deeper
+ * than this on a filesystem that holds records is refused to everyone:
+ * the walk never fails open.
+ */
+#define MG_WALK_DEPTH 4096
+#define MG_MAX_OPEN_FILES 65536    /* open files of protected trees, remembered with their opener (LRU) */
 
 /* Events */
 #define MG_COMM_LEN 16
