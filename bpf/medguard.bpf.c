@@ -27,6 +27,7 @@ struct exec_pending {
 	__u32 depth;          /* files of the exec seen so far: the named file, then interpreters */
 	bool trust_miss;
 	bool starter_trusted; /* the task that runs the exec was trusted at that moment */
+	bool from_launcher;   /* the task that runs the exec is a launcher */
 	bool launcher;        /* the named file is a verified launcher */
 };
 
@@ -826,6 +827,7 @@ int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 	__builtin_memset(pending, 0, sizeof(*pending));
 	pending->label.flags = MG_LABEL_TRUSTED;
 	pending->starter_trusted = starter_trusted(task, label);
+	pending->from_launcher = label_trusted(label) && (label->flags & MG_LABEL_LAUNCHER);
 	/* A tracer can change what the new program does. */
 	if (task->ptrace)
 		pending->label.flags |= MG_LABEL_TRACED;
@@ -894,9 +896,9 @@ SEC("lsm/bprm_committed_creds")
 int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct mg_task_label *label, *fresh = NULL;
+	struct mg_task_label *label, *fresh;
 	struct exec_pending *pending;
-	bool launch;
+	bool starter_ok;
 
 	pending = bpf_task_storage_get(&mg_exec_pending, task, 0, 0);
 	if (!pending)
@@ -905,31 +907,37 @@ int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 	if (!label)
 		goto done;
 	fresh = &pending->label;
-	launch = pending->launcher && (fresh->flags & MG_LABEL_TRUSTED) && !(fresh->flags & MG_LABEL_TRACED);
+	/* exec changes what a task runs, not the lineage it belongs to */
+	fresh->lineage = label->lineage ? label->lineage : task->tgid;
 	/*
 	 * Trust follows provenance: what an untrusted task starts is
-	 * untrusted, whatever it runs; only a launcher starts afresh.
+	 * untrusted, whatever it runs. A launcher starts afresh, and passes
+	 * trust on only to a program signed with a policy key.
 	 */
-	if (!pending->starter_trusted && !launch) {
-		if (fresh->flags & MG_LABEL_TRUSTED)
-			fresh->flags |= MG_LABEL_UNTRUSTED_START;
-		fresh->flags &= ~MG_LABEL_TRUSTED;
+	if (pending->launcher) {
+		starter_ok = true;
+		fresh->flags |= MG_LABEL_LAUNCHER;
+		fresh->lineage = task->tgid;
+	} else if (pending->from_launcher) {
+		starter_ok = fresh->trust_source == MG_TRUST_SIGNATURE;
+	} else {
+		starter_ok = pending->starter_trusted;
 	}
-	if (fresh->flags & MG_LABEL_TRACED)
+	if (!starter_ok && (fresh->flags & MG_LABEL_TRUSTED))
+		fresh->flags |= MG_LABEL_UNTRUSTED_START;
+	if (!starter_ok || (fresh->flags & MG_LABEL_TRACED))
 		fresh->flags &= ~MG_LABEL_TRUSTED;
 	if (!(fresh->flags & MG_LABEL_TRUSTED))
-		fresh->program_id = 0;
-	if (launch) {
+		fresh->flags &= ~MG_LABEL_LAUNCHER;
+	if (pending->from_launcher && (fresh->flags & MG_LABEL_TRUSTED))
 		fresh->flags |= MG_LABEL_LAUNCHED;
-		fresh->lineage = task->tgid;
-	} else {
-		/* exec changes what a task runs, not the lineage it belongs to */
-		fresh->lineage = label->lineage ? label->lineage : task->tgid;
-	}
+	if (!(fresh->flags & MG_LABEL_TRUSTED))
+		fresh->program_id = 0;
 	*label = *fresh;
-	if (launch)
-		emit(MG_EVENT_LAUNCH, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,
-		     bprm->file->f_path.dentry, 0);
+	if (pending->from_launcher)
+		emit(MG_EVENT_LAUNCH, MG_OP_EXEC,
+		     (label->flags & MG_LABEL_TRUSTED) ? MG_EVENT_ALLOWED : MG_EVENT_DENIED, 0, MG_RULE_DEFAULT,
+		     label, bprm->file->f_path.dentry, 0);
 done:
 	if (pending->trust_miss)
 		emit(MG_EVENT_TRUST_MISS, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label,

@@ -101,9 +101,10 @@ struct mg_object {
 /* Program flags. */
 #define MG_PROGRAM_INTERPRETER (1u << 0) /* runs code it reads: run directly, the task is untrusted */
 /*
- * Starts a new trusted lineage whoever started it: the one explicit,
- * audited way back to trust for an administrator, cron or a service
- * manager whose own lineage is untrusted (every launch is an event).
+ * Starts a new trusted lineage whoever started it, for a program signed
+ * with a policy key (an IMA signature): the one explicit, audited way back
+ * to trust for an administrator's shell or a cron job, whose own lineage is
+ * untrusted. Every launch is an event.
  */
 #define MG_PROGRAM_LAUNCHER (1u << 1)
 
@@ -158,6 +159,7 @@ struct mg_generation {
 #define MG_LABEL_UNTRUSTED_START (1u << 2) /* started by a task that was not trusted */
 #define MG_LABEL_TRACED (1u << 3)          /* was being traced when it started */
 #define MG_LABEL_LAUNCHED (1u << 4)        /* its lineage was started by a launcher */
+#define MG_LABEL_LAUNCHER (1u << 5)        /* a launcher: what it runs next is judged by its signature */
 
 struct mg_task_label {
 	__u32 flags;
@@ -243,7 +245,7 @@ enum mg_event_kind {
 	MG_EVENT_TAINT = 2,     /* a trusted task lost its trust */
 	MG_EVENT_TRUST_MISS = 3, /* exec of a file with no trust entry */
 	MG_EVENT_BEHAVIOUR = 4, /* a lineage's score crossed a threshold: op is the signal, verdict the action */
-	MG_EVENT_LAUNCH = 5,    /* a launcher started a new trusted lineage; ppid says who asked */
+	MG_EVENT_LAUNCH = 5,    /* a launcher ran a program: allowed (a new trusted lineage) or denied (not signed) */
 	MG_EVENT_PTRACE = 6,    /* an untrusted task was refused tracing a trusted one; obj_ino is the target pid */
 };
 

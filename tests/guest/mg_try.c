@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mg_try OP PATH [ARG]: does one file operation the way an attacker's program
- * would, and says how it went. Exit 0: done; 1: refused with EPERM; 2: any
+ * mg_try OP PATH [ARG]: does one operation the way an attacker's program
+ * would (on a file, a descriptor or another process), and says how it went. Exit 0: done; 1: refused with EPERM; 2: any
  * other failure. Built static, so that its own trust is all that counts.
  */
 #include <errno.h>
@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -163,6 +166,77 @@ static int memfd_exec(const char *program, const char *arg)
 	return -1;
 }
 
+/* Reads through descriptor FD (given as PATH), which this process did not open. */
+static int read_fd(const char *fd)
+{
+	return read_all(atoi(fd));
+}
+
+/* Attaches to process PID as a debugger would, and lets it go again. */
+static int ptrace_attach(const char *pid)
+{
+	pid_t target = (pid_t)atoi(pid);
+
+	if (ptrace(PTRACE_ATTACH, target, NULL, NULL))
+		return -1;
+	waitpid(target, NULL, 0);
+	ptrace(PTRACE_DETACH, target, NULL, NULL);
+	return 0;
+}
+
+/* Opens /proc/PID/mem for writing, as a code injector does. */
+static int proc_mem(const char *pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%s/mem", pid);
+	return done(open(path, O_RDWR), NULL);
+}
+
+/* Reads a word of process PID's memory with process_vm_readv. */
+static int vm_read(const char *pid, const char *address)
+{
+	long word;
+	struct iovec local = { &word, sizeof(word) };
+	struct iovec remote = { (void *)strtoul(address, NULL, 0), sizeof(word) };
+
+	return process_vm_readv((pid_t)atoi(pid), &local, 1, &remote, 1, 0) < 0 ? -1 : 0;
+}
+
+/*
+ * Runs COMMAND as a child that asks to be traced by this process, and
+ * returns as the child did: 0 when it exited 0.
+ */
+static int traceme_exec(char **command)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL)) {
+			puts(errno == EPERM ? "EPERM" : "ERROR traceme");
+			_exit(errno == EPERM ? 1 : 2);
+		}
+		execv(command[0], command);
+		_exit(2);
+	}
+	for (;;) {
+		if (waitpid(child, &status, 0) < 0)
+			return -1;
+		if (WIFEXITED(status)) {
+			errno = WEXITSTATUS(status) == 1 ? EPERM : EIO;
+			return WEXITSTATUS(status) ? -1 : 0;
+		}
+		if (WIFSIGNALED(status)) {
+			errno = EIO;
+			return -1;
+		}
+		ptrace(PTRACE_CONT, child, NULL, NULL);
+	}
+}
+
 static int run(const char *op, const char *path, const char *arg)
 {
 	if (!strcmp(op, "read"))
@@ -217,6 +291,14 @@ static int run(const char *op, const char *path, const char *arg)
 		return hold(path, arg);
 	if (!strcmp(op, "memfd-exec") && arg)
 		return memfd_exec(path, arg);
+	if (!strcmp(op, "read-fd"))
+		return read_fd(path);
+	if (!strcmp(op, "ptrace-attach"))
+		return ptrace_attach(path);
+	if (!strcmp(op, "proc-mem"))
+		return proc_mem(path);
+	if (!strcmp(op, "vm-read") && arg)
+		return vm_read(path, arg);
 	if (!strcmp(op, "exec")) {
 		execl(path, path, (char *)NULL);
 		return -1;
@@ -227,11 +309,17 @@ static int run(const char *op, const char *path, const char *arg)
 
 int main(int argc, char **argv)
 {
+	int result;
+
 	if (argc < 3) {
-		fprintf(stderr, "usage: mg_try OP PATH [ARG]\n");
+		fprintf(stderr, "usage: mg_try OP PATH [ARG] | mg_try traceme-exec COMMAND...\n");
 		return 3;
 	}
-	if (run(argv[1], argv[2], argc > 3 ? argv[3] : NULL) == 0) {
+	if (!strcmp(argv[1], "traceme-exec"))
+		result = traceme_exec(argv + 2);
+	else
+		result = run(argv[1], argv[2], argc > 3 ? argv[3] : NULL);
+	if (result == 0) {
 		puts("OK");
 		return 0;
 	}
