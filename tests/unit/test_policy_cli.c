@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "commands.h"
-#include "policy_cli.h"
+#include "cmd.h"
+#include "cmd.h"
 #include "policy_test.h"
 #include "unit.h"
 
