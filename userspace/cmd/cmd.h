@@ -43,10 +43,16 @@ struct string_list {
 /* Adds ITEM; -1 after saying "out of memory". */
 int string_list_add(struct string_list *list, const char *item);
 /*
- * Matches argv[*i] against "--NAME VALUE" or "--NAME=VALUE". Returns 1 with
- * *VALUE set, 0 if it is another argument, -1 if the value is missing.
+ * The next option of a command, by getopt_long(3) (set optind = 0 first):
+ * options and operands in any order, "--" ends the options, --NAME=VALUE or
+ * --NAME VALUE; SHORTOPTS as getopt's, starting with ':' (":h" for -h). Returns the option's val, -1 after the last
+ * option (the operands are then argv[optind..argc-1]), or -2 after saying
+ * what was wrong: "medguard: WHAT: UNKNOWN ARG" and USAGE on stderr, or
+ * "medguard: --NAME needs a value".
  */
-int option_value(int argc, char **argv, int *i, const char *name, const char **value);
+struct option;
+int mg_next_option(int argc, char **argv, const char *shortopts, const struct option *options, const char *usage,
+		   const char *what, const char *unknown);
 /* -h or --help */
 bool is_help(const char *arg);
 /* `medguard: WHAT` on stderr, then USAGE; returns EXIT_USAGE. */

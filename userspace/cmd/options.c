@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the commands share for their arguments and their errors. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,28 +28,29 @@ int string_list_add(struct string_list *list, const char *item)
 	return 0;
 }
 
-/*
- * Matches argv[*i] against "--NAME VALUE" or "--NAME=VALUE". Returns 1 with
- * *VALUE set, 0 if it is another argument, -1 if the value is missing.
- */
-int option_value(int argc, char **argv, int *i, const char *name, const char **value)
+int mg_next_option(int argc, char **argv, const char *shortopts, const struct option *options, const char *usage,
+		   const char *what, const char *unknown)
 {
-	size_t len = strlen(name);
+	int option;
 
-	if (strncmp(argv[*i], name, len) != 0)
-		return 0;
-	if (argv[*i][len] == '=') {
-		*value = argv[*i] + len + 1;
-		return 1;
+	opterr = 0;
+	option = getopt_long(argc, argv, shortopts, options, NULL);
+	if (option == ':') {
+		for (const struct option *o = options; o->name; o++)
+			if (o->val == optopt) {
+				fprintf(stderr, "medguard: --%s needs a value\n", o->name);
+				return -2;
+			}
+		fprintf(stderr, "medguard: -%c needs a value\n", optopt);
+		return -2;
 	}
-	if (argv[*i][len] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "medguard: %s needs a value\n", name);
-		return -1;
+	if (option == '?') {
+		char short_option[3] = { '-', (char)optopt, '\0' };
+
+		usage_error(usage, "%s: %s %s", what, unknown, optopt ? short_option : argv[optind - 1]);
+		return -2;
 	}
-	*value = argv[++*i];
-	return 1;
+	return option;
 }
 
 bool is_help(const char *arg)

@@ -86,7 +86,7 @@ int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
 
 	file = fopen(pid_file, "re");
 	if (!file && errno != ENOENT) {
-		fprintf(err, "cannot read %s: %s; run 'medguard policy reload' as root\n", pid_file,
+		fprintf(err, "medguard: cannot read %s: %s; run 'medguard policy reload' as root\n", pid_file,
 			strerror(errno));
 		return 1;
 	}
@@ -105,10 +105,10 @@ int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
 	}
 	if (kill(pid, SIGHUP) < 0) {
 		if (errno == EPERM)
-			fprintf(err, "cannot signal medguard (pid %d): permission denied; run 'medguard policy reload' as root\n",
+			fprintf(err, "medguard: cannot signal medguard (pid %d): permission denied; run 'medguard policy reload' as root\n",
 				(int)pid);
 		else
-			fprintf(err, "cannot signal medguard (pid %d): %s\n", (int)pid, strerror(errno));
+			fprintf(err, "medguard: cannot signal medguard (pid %d): %s\n", (int)pid, strerror(errno));
 		return 1;
 	}
 	fprintf(out, "sent SIGHUP to medguard (pid %d): it reloads its policy and logs the result\n",

@@ -7,9 +7,11 @@
 #include "daemon/daemon.h"
 #include "medguard.h"
 
+static const char run_usage[] = "usage: medguard run --policy FILE [--output FILE] [--syslog] [--audit|--enforce]\n";
+
 static void usage_run(void)
 {
-	fprintf(stderr, "usage: medguard run --policy FILE [--output FILE] [--syslog] [--audit|--enforce]\n");
+	fputs(run_usage, stderr);
 }
 
 int mg_cmd_run(int argc, char **argv)
@@ -23,15 +25,16 @@ int mg_cmd_run(int argc, char **argv)
 	struct mg_daemon_options daemon = { .mode_override = -1 };
 	int option;
 
-	optind = 1;
-	while ((option = getopt_long(argc, argv, "p:o:saeh", options, NULL)) != -1) {
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":p:o:saeh", options, run_usage, "run", "unknown option")) != -1) {
 		switch (option) {
 		case 'p': daemon.policy_file = optarg; break;
 		case 'o': daemon.output = optarg; break;
 		case 's': daemon.syslog = true; break;
 		case 'a': daemon.mode_override = MG_MODE_AUDIT; break;
 		case 'e': daemon.mode_override = MG_MODE_ENFORCE; break;
-		default: usage_run(); return 2;
+		case 'h': usage_run(); return 2;
+		default: return 2;
 		}
 	}
 	if (!daemon.policy_file) {

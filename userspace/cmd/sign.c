@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `medguard sign FILE... --key PRIVATE_KEY`: IMA signatures, as evmctl writes them. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -77,35 +78,30 @@ cleanup:
 int mg_cmd_sign(int argc, char **argv)
 {
 	struct string_list files = { 0 };
-	const char *key_path = NULL, *hash_name = "sha256", *value;
+	const char *key_path = NULL, *hash_name = "sha256";
+	static const struct option options[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "hash", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	EVP_PKEY *private_key = NULL;
-	bool options_done = false;
 	char err[512];
 	__u32 keyid = 0;
-	int hash_algo, matched, ret = EXIT_USAGE;
+	int hash_algo, option, ret = EXIT_USAGE;
 
-	for (int i = 1; i < argc; i++) {
-		if (!options_done && strcmp(argv[i], "--") == 0) {
-			options_done = true;
-		} else if (!options_done && is_help(argv[i])) {
-			fputs(sign_usage, stdout);
-			ret = 0;
-			goto cleanup;
-		} else if (!options_done && (matched = option_value(argc, argv, &i, "--key", &value))) {
-			if (matched < 0)
-				goto cleanup;
-			key_path = value;
-		} else if (!options_done && (matched = option_value(argc, argv, &i, "--hash", &value))) {
-			if (matched < 0)
-				goto cleanup;
-			hash_name = value;
-		} else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
-			ret = usage_error(sign_usage, "sign: unknown option %s", argv[i]);
-			goto cleanup;
-		} else if (string_list_add(&files, argv[i])) {
-			goto cleanup;
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":h", options, sign_usage, "sign", "unknown option")) != -1) {
+		switch (option) {
+		case 'h': fputs(sign_usage, stdout); ret = 0; goto cleanup;
+		case 'k': key_path = optarg; break;
+		case 'H': hash_name = optarg; break;
+		default: goto cleanup;
 		}
 	}
+	for (int i = optind; i < argc; i++)
+		if (string_list_add(&files, argv[i]))
+			goto cleanup;
 	if (!key_path) {
 		ret = usage_error(sign_usage, "sign: no --key given; name the private key to sign with");
 		goto cleanup;

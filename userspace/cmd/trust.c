@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `medguard trust hash|import-dpkg|check`: the trust store from the command line. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,16 +45,25 @@ static int trust_hash(int argc, char **argv)
 	unsigned char digest[1][EVP_MAX_MD_SIZE];
 	int ret = 0;
 
-	if (argc < 2)
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int option;
+
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":h", options, trust_usage, "trust hash", "unknown option")) != -1) {
+		if (option != 'h')
+			return EXIT_USAGE;
+		fputs(trust_usage, stdout);
+		return 0;
+	}
+	if (optind >= argc)
 		return usage_error(trust_usage, "trust hash: no FILE given; name the files to list");
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		int fd, error;
 
-		if (is_help(argv[i])) {
-			fputs(trust_usage, stdout);
-			return 0;
-		}
 		fd = mg_trust_open(argv[i], &st);
 		if (fd < 0) {
 			fprintf(stderr, "medguard: cannot hash %s: %s\n", argv[i], open_error(fd));
@@ -124,30 +134,32 @@ cleanup:
 
 static int trust_import_dpkg(int argc, char **argv)
 {
-	const char *output = NULL, *admindir = MG_DPKG_ADMINDIR, *value;
+	const char *output = NULL, *admindir = MG_DPKG_ADMINDIR;
 	struct import_counts counts = { 0 };
 	char err[1024], temp_path[PATH_MAX] = "";
 	struct mg_dpkg *dpkg = NULL;
 	FILE *out = stdout;
-	int matched, ret = EXIT_USAGE, temp_fd;
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "admindir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int option, ret = EXIT_USAGE, temp_fd;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(trust_usage, stdout);
-			ret = 0;
-			goto cleanup;
-		} else if ((matched = option_value(argc, argv, &i, "--output", &value))) {
-			if (matched < 0)
-				goto cleanup;
-			output = value;
-		} else if ((matched = option_value(argc, argv, &i, "--admindir", &value))) {
-			if (matched < 0)
-				goto cleanup;
-			admindir = value;
-		} else {
-			ret = usage_error(trust_usage, "trust import-dpkg: unexpected argument %s", argv[i]);
-			goto cleanup;
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":h", options, trust_usage, "trust import-dpkg",
+					"unexpected argument")) != -1) {
+		switch (option) {
+		case 'h': fputs(trust_usage, stdout); ret = 0; goto cleanup;
+		case 'o': output = optarg; break;
+		case 'd': admindir = optarg; break;
+		default: goto cleanup;
 		}
+	}
+	if (optind < argc) {
+		ret = usage_error(trust_usage, "trust import-dpkg: unexpected argument %s", argv[optind]);
+		goto cleanup;
 	}
 	ret = 1;
 	dpkg = mg_dpkg_load(admindir, err, sizeof(err));
@@ -215,35 +227,39 @@ static int trust_check(int argc, char **argv)
 {
 	struct string_list files = { 0 }, keys = { 0 }, allowlists = { 0 };
 	struct mg_trust_source_key *source_keys = NULL;
-	const char *admindir = MG_DPKG_ADMINDIR, *value;
+	const char *admindir = MG_DPKG_ADMINDIR;
 	struct mg_trust_sources sources = { 0 };
 	struct mg_trust_ctx *ctx = NULL;
-	int matched, ret = EXIT_USAGE;
+	static const struct option options[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "allowlist", required_argument, NULL, 'a' },
+		{ "admindir", required_argument, NULL, 'd' },
+		{ "packages", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int option, ret = EXIT_USAGE;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(trust_usage, stdout);
-			ret = 0;
-			goto cleanup;
-		} else if ((matched = option_value(argc, argv, &i, "--key", &value))) {
-			if (matched < 0 || string_list_add(&keys, value))
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":h", options, trust_usage, "trust check", "unknown option")) != -1) {
+		switch (option) {
+		case 'h': fputs(trust_usage, stdout); ret = 0; goto cleanup;
+		case 'k':
+			if (string_list_add(&keys, optarg))
 				goto cleanup;
-		} else if ((matched = option_value(argc, argv, &i, "--allowlist", &value))) {
-			if (matched < 0 || string_list_add(&allowlists, value))
+			break;
+		case 'a':
+			if (string_list_add(&allowlists, optarg))
 				goto cleanup;
-		} else if ((matched = option_value(argc, argv, &i, "--admindir", &value))) {
-			if (matched < 0)
-				goto cleanup;
-			admindir = value;
-		} else if (strcmp(argv[i], "--packages") == 0) {
-			sources.trust_packages = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ret = usage_error(trust_usage, "trust check: unknown option %s", argv[i]);
-			goto cleanup;
-		} else if (string_list_add(&files, argv[i])) {
-			goto cleanup;
+			break;
+		case 'd': admindir = optarg; break;
+		case 'p': sources.trust_packages = true; break;
+		default: goto cleanup;
 		}
 	}
+	for (int i = optind; i < argc; i++)
+		if (string_list_add(&files, argv[i]))
+			goto cleanup;
 	if (!files.count) {
 		ret = usage_error(trust_usage, "trust check: no FILE given; name the files to check");
 		goto cleanup;

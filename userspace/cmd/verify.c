@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `medguard verify FILE... --key PUBLIC_KEY`: checks security.ima signatures. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,29 +45,29 @@ static int verify_file(const struct mg_keyring *keyring, const char *path)
 int mg_cmd_verify(int argc, char **argv)
 {
 	struct string_list files = { 0 }, keys = { 0 };
+	static const struct option options[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct mg_keyring *keyring = NULL;
-	bool options_done = false;
-	const char *value;
 	char err[512];
-	int matched, ret = EXIT_USAGE;
+	int option, ret = EXIT_USAGE;
 
-	for (int i = 1; i < argc; i++) {
-		if (!options_done && strcmp(argv[i], "--") == 0) {
-			options_done = true;
-		} else if (!options_done && is_help(argv[i])) {
-			fputs(verify_usage, stdout);
-			ret = 0;
-			goto cleanup;
-		} else if (!options_done && (matched = option_value(argc, argv, &i, "--key", &value))) {
-			if (matched < 0 || string_list_add(&keys, value))
+	optind = 0;
+	while ((option = mg_next_option(argc, argv, ":h", options, verify_usage, "verify", "unknown option")) != -1) {
+		switch (option) {
+		case 'h': fputs(verify_usage, stdout); ret = 0; goto cleanup;
+		case 'k':
+			if (string_list_add(&keys, optarg))
 				goto cleanup;
-		} else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
-			ret = usage_error(verify_usage, "verify: unknown option %s", argv[i]);
-			goto cleanup;
-		} else if (string_list_add(&files, argv[i])) {
-			goto cleanup;
+			break;
+		default: goto cleanup;
 		}
 	}
+	for (int i = optind; i < argc; i++)
+		if (string_list_add(&files, argv[i]))
+			goto cleanup;
 	if (!keys.count) {
 		ret = usage_error(verify_usage, "verify: no --key given; name the public keys to verify with");
 		goto cleanup;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -46,4 +47,19 @@ int mg_read_fd(int fd, size_t max, char **data, size_t *len)
 	*data = buf;
 	*len = used;
 	return 0;
+}
+
+int mg_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	int fd, err;
+
+	*data = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO named by mistake must not hang medguard. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = mg_read_fd(fd, max, data, len);
+	close(fd);
+	return err;
 }

@@ -24,6 +24,8 @@ int mg_hex_value(char c);
  * malloc'ed, or -errno (-ENOMEM: out of memory).
  */
 int mg_read_fd(int fd, size_t max, char **data, size_t *len);
+/* The same for the file at PATH, opened without blocking; -errno when it cannot be opened. */
+int mg_read_file(const char *path, size_t max, char **data, size_t *len);
 
 /* Whether DATA looks like PEM ("-----BEGIN "), else it is taken for DER. */
 bool mg_is_pem(const unsigned char *data, size_t size);

@@ -190,17 +190,10 @@ int mg_allowlist_load(struct mg_allowlist *allowlist, const char *path, char *er
 {
 	char *text = NULL;
 	size_t used = 0;
-	int fd = -1;
 	int ret = -1;
 	int error;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, err_size, "%s: error: cannot read allowlist: %s; check its path", path,
-			 strerror(errno));
-		goto cleanup;
-	}
-	error = mg_read_fd(fd, MG_ALLOWLIST_MAX_FILE_BYTES, &text, &used);
+	error = mg_read_file(path, MG_ALLOWLIST_MAX_FILE_BYTES, &text, &used);
 	if (error) {
 		snprintf(err, err_size, "%s: error: cannot read allowlist: %s; check its path", path,
 			 strerror(-error));
@@ -214,8 +207,6 @@ int mg_allowlist_load(struct mg_allowlist *allowlist, const char *path, char *er
 	ret = mg_allowlist_parse(allowlist, path, text, used, err, err_size);
 cleanup:
 	free(text);
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 

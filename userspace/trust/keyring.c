@@ -113,17 +113,10 @@ static int read_key_file(const char *path, const char *what, const char *advice,
 {
 	unsigned char *buf = NULL;
 	size_t used = 0;
-	int fd = -1;
 	int ret = -1;
 	int error;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, err_size, "cannot read %s %s: %s; check the path", what, path,
-			 strerror(errno));
-		goto cleanup;
-	}
-	error = mg_read_fd(fd, MG_KEY_MAX_FILE_BYTES, (char **)&buf, &used);
+	error = mg_read_file(path, MG_KEY_MAX_FILE_BYTES, (char **)&buf, &used);
 	if (error == -ENOMEM) {
 		snprintf(err, err_size, "cannot read %s %s: out of memory", what, path);
 		goto cleanup;
@@ -148,8 +141,6 @@ static int read_key_file(const char *path, const char *what, const char *advice,
 	ret = 0;
 cleanup:
 	free(buf);
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 
