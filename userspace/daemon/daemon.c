@@ -48,18 +48,6 @@ static __s64 realtime_offset_ns(void)
 	return (realtime.tv_sec - monotonic.tv_sec) * 1000000000LL + (realtime.tv_nsec - monotonic.tv_nsec);
 }
 
-/* One line about the daemon itself, in the same stream as the events. */
-void say(struct daemon *daemon, const char *what, const char *detail)
-{
-	char escaped[PATH_MAX * 6];
-
-	mg_json_escape(detail, escaped, sizeof(escaped));
-	fprintf(daemon->out, "{\"event\":\"%s\",\"detail\":\"%s\"}\n", what, escaped);
-	fflush(daemon->out);
-	if (daemon->syslog)
-		syslog(LOG_NOTICE, "%s: %s", what, detail);
-}
-
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *daemon = ctx;

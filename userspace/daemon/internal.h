@@ -35,7 +35,7 @@ struct daemon {
 	__u64 lost_reported;
 };
 
-/* One line about the daemon itself, in the same stream as the events (daemon.c). */
+/* One line about the daemon itself, in the same stream as the events (log.c). */
 void say(struct daemon *daemon, const char *what, const char *detail);
 
 /* trust_feed.c */
