@@ -15,20 +15,46 @@ KVERS      := $(strip $(KVER_6_1) $(KVER_6_12))
 # vmlinux.h comes from the newest guest kernel; CO-RE relocates it for older ones.
 BTF_SOURCE := /usr/src/linux-headers-$(KVER_6_12)/vmlinux
 
+# Quiet by default: one line a step. `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q          :=
+say        := @true
+else
+Q          := @
+say        := @printf '  %-7s %s\n'
+MAKEFLAGS  += --no-print-directory
+endif
+
 WARNINGS   := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
-CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Ibpf -Ikmod -Iuserspace
+# Userspace includes by folder ("policy/policy.h"); -MMD -MP writes a .d
+# file next to each object, so that a changed header rebuilds what uses it.
+INCLUDES   := -I$(BUILD) -Ibpf -Ikmod -Iuserspace
+CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $(INCLUDES)
+# Kept apart in build/deps/, so that no .d file sits among the test binaries.
+DEPFLAGS    = -MMD -MP -MF $(BUILD)/deps/$(subst /,-,$@).d
 LDLIBS     := -lbpf -lelf -lz -lcrypto
 SANITIZE   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined
 
+# The BPF programs medguard loads; the test-only one lives with its driver.
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELETONS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+TEST_BPF_SRCS := $(wildcard tests/guest/bpf/*.bpf.c)
+TEST_SKELETONS := $(patsubst tests/guest/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(TEST_BPF_SRCS))
+# What BPF objects include from outside bpf/: the kfunc ABI shared with the module.
+BPF_HDRS   := $(wildcard bpf/*.h) kmod/medguard_kfuncs.h
 
-USER_SRCS  := $(filter-out userspace/main.c,$(wildcard userspace/*.c))
+# userspace/<folder>/*.c; cmd/main.c is the program, the rest is a library
+# that the program, the unit tests and the guest test driver link.
+USER_DIRS  := lib policy trust kernel daemon cmd
+USER_SRCS  := $(filter-out userspace/cmd/main.c,$(foreach d,$(USER_DIRS),$(wildcard userspace/$(d)/*.c)))
 USER_OBJS  := $(patsubst userspace/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 ASAN_OBJS  := $(patsubst userspace/%.c,$(BUILD)/asan/%.o,$(USER_SRCS))
-USER_HDRS  := $(wildcard userspace/*.h bpf/*.h)
+FUZZ_OBJS  := $(patsubst userspace/%.c,$(BUILD)/fuzzobj/%.o,$(USER_SRCS))
+# Unit tests see each folder's inner headers too.
+TEST_INCLUDES := $(foreach d,$(USER_DIRS),-Iuserspace/$(d))
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -60,58 +86,88 @@ bpf: $(BPF_OBJS) $(SKELETONS)
 # Written only when the kernel's BTF says something new, so that a rebuild
 # of vmlinux.h does not rebuild everything that includes it.
 $(BUILD)/vmlinux.h: $(BTF_SOURCE) | $(BUILD)
-	@test -r "$(BTF_SOURCE)" || { echo "no BTF at '$(BTF_SOURCE)': run 'make deps' (as root)"; exit 1; }
-	$(BPFTOOL) btf dump file $(BTF_SOURCE) format c > $@.tmp
+	@test -r "$(BTF_SOURCE)" || { echo "medguard: no BTF at '$(BTF_SOURCE)'; run 'make deps' (as root)" >&2; exit 1; }
+	$(say) BTF $@
+	$(Q)$(BPFTOOL) btf dump file $(BTF_SOURCE) format c > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Ikmod \
-		-Wall -Werror -c $< -o $@
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Ikmod -Wall -Werror
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(BPF_HDRS) | $(BUILD)
+	$(say) BPF $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The test-only program (tests/guest/mg_kfunc_test.c drives it).
+$(BUILD)/%.bpf.o: tests/guest/bpf/%.bpf.c $(BUILD)/vmlinux.h $(BPF_HDRS) $(wildcard tests/guest/bpf/*.h) | $(BUILD)
+	$(say) BPF $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/guest/bpf -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+	$(say) SKEL $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 # ---- userspace ----------------------------------------------------------
 
 userspace: $(BUILD)/medguard
 
-$(BUILD)/obj/%.o: userspace/%.c $(USER_HDRS) $(SKELETONS) | $(BUILD)/obj
-	$(CC) $(CFLAGS) -c $< -o $@
+# Skeletons are order-only: a first build makes them before any object;
+# after that the .d files say which object includes which skeleton.
+$(BUILD)/obj/%.o: userspace/%.c | $(SKELETONS)
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/asan/%.o: userspace/%.c $(USER_HDRS) $(SKELETONS) | $(BUILD)/asan
-	$(CC) $(CFLAGS) $(SANITIZE) -c $< -o $@
+$(BUILD)/asan/%.o: userspace/%.c | $(SKELETONS)
+	$(say) CC-ASAN $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/medguard: $(BUILD)/obj/main.o $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# Built by clang with the fuzzer's coverage instrumentation, for the fuzz targets.
+$(BUILD)/fuzzobj/%.o: userspace/%.c | $(SKELETONS)
+	$(say) CC-FUZZ $@
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 $(INCLUDES) $(FUZZ_SAN) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/medguard: $(BUILD)/obj/cmd/main.o $(USER_OBJS)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # ---- tests --------------------------------------------------------------
 
 unit: $(UNIT_BINS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(SANITIZE) -Itests/unit $< $(ASAN_OBJS) -o $@ $(LDLIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(ASAN_OBJS) | $(BUILD)/tests $(SKELETONS)
+	$(say) TEST $@
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -Itests/unit $(TEST_INCLUDES) $< $(ASAN_OBJS) -o $@ $(LDLIBS)
 
 # Programs the guest tests run: built on the host, run inside the guest.
 guest-tools: $(GUEST_BINS)
 
-$(BUILD)/guest/%: tests/guest/%.c $(USER_HDRS) | $(BUILD)/guest
-	$(CC) $(CFLAGS) -static $< -o $@
+$(BUILD)/guest/%: tests/guest/%.c | $(BUILD)/guest
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -static $< -o $@
 
-# The kfunc test driver loads BPF objects and keys: it links medguard's objects.
-$(BUILD)/guest/mg_kfunc_test: tests/guest/mg_kfunc_test.c $(USER_OBJS) $(USER_HDRS) $(SKELETONS) | $(BUILD)/guest
-	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+# The kfunc test driver loads BPF objects and keys: it links medguard's
+# objects and includes the kernel and trust folders' headers.
+$(BUILD)/guest/mg_kfunc_test: tests/guest/mg_kfunc_test.c $(USER_OBJS) | $(BUILD)/guest $(SKELETONS) $(TEST_SKELETONS)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Iuserspace/kernel -Iuserspace/trust -Iuserspace/lib -Itests/guest/bpf $< $(USER_OBJS) -o $@ $(LDLIBS)
 
 $(BUILD)/guest/mg_try_dynamic: tests/guest/mg_try.c | $(BUILD)/guest
-	$(CC) $(CFLAGS) $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@
 
 $(BUILD)/guest/libmg_preload.so: tests/guest/preload/mg_preload.c | $(BUILD)/guest
-	$(CC) $(CFLAGS) -shared -fPIC $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -shared -fPIC $< -o $@
 
 fuzz: $(FUZZ_BINS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(USER_SRCS) $(USER_HDRS) $(SKELETONS) | $(BUILD)/fuzz
-	$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 -I$(BUILD) -Ibpf -Ikmod -Iuserspace \
-		-fsanitize=fuzzer,address,undefined $< $(USER_SRCS) -o $@ $(LDLIBS)
+# A fuzz target links the instrumented objects (build/fuzzobj/), not the sources.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz $(SKELETONS)
+	$(say) FUZZ $@
+	$(Q)$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 $(INCLUDES) $(DEPFLAGS) \
+		-fsanitize=fuzzer,address,undefined $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
 
 # The README's test command: host tests, then the guest suite on 6.1 and 6.12.
 check: deps
@@ -143,12 +199,17 @@ demo: deps
 kmod: $(KMODS)
 
 $(BUILD)/kmod/%/medguard_kfuncs.ko: $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild kmod/build | $(BUILD)
-	bash kmod/build $* $(BUILD)/kmod/$*
+	$(say) KMOD $@
+	$(Q)bash kmod/build $* $(BUILD)/kmod/$*
 
 # ---- housekeeping -------------------------------------------------------
 
-$(BUILD) $(BUILD)/obj $(BUILD)/asan $(BUILD)/tests $(BUILD)/guest $(BUILD)/fuzz:
-	mkdir -p $@
+$(BUILD) $(BUILD)/tests $(BUILD)/guest $(BUILD)/fuzz $(BUILD)/deps:
+	$(Q)mkdir -p $@
 
 clean:
 	rm -rf $(BUILD)
+
+# The dependency files -MMD wrote (none before the first build).
+$(shell mkdir -p $(BUILD)/deps)
+-include $(wildcard $(BUILD)/deps/*.d)

@@ -4,7 +4,7 @@
 
 #include "unit.h"
 
-#include "array_helpers.h"
+#include "lib.h"
 
 static void test_reserve_grows_by_doubling(void)
 {

@@ -6,8 +6,8 @@
 #include "trust_fixture.h"
 
 #include "allowlist.h"
-#include "commands.h"
-#include "dpkg_trust.h"
+#include "cmd.h"
+#include "dpkg.h"
 
 static char admindir[256], root[256];
 static char err[1024];

@@ -6,7 +6,7 @@
 #include "unit.h"
 #include "trust_fixture.h"
 
-#include "commands.h"
+#include "cmd.h"
 #include "imasig.h"
 #include "keyring.h"
 #include "trust.h"

@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "commands.h"
-#include "policy_cli.h"
+#include "cmd.h"
+#include "cmd.h"
 #include "policy_test.h"
 #include "unit.h"
 
@@ -184,7 +184,7 @@ static void test_reload_errors(void)
 	free(err);
 
 	ASSERT_EQ(reload("/etc/passwd/medguard.pid", &err), 1, "unreadable");
-	ASSERT_STREQ(err, "cannot read /etc/passwd/medguard.pid: Not a directory; run 'medguard policy reload' as root\n",
+	ASSERT_STREQ(err, "medguard: cannot read /etc/passwd/medguard.pid: Not a directory; run 'medguard policy reload' as root\n",
 		     "unreadable message");
 	free(err);
 }

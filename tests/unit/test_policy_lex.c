@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "policy_lex.h"
+#include "lex.h"
 #include "unit.h"
 
 struct lexed {

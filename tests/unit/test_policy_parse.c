@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "medguard.h"
-#include "policy_ast.h"
-#include "policy_parse.h"
+#include "ast.h"
+#include "parse.h"
 #include "policy_test.h"
 #include "unit.h"
 

@@ -8,14 +8,14 @@
 #include "unit.h"
 #include "trust_fixture.h"
 
-#include "commands.h"
+#include "cmd.h"
 #include "fsid.h"
 #include "trust.h"
 
 static char admindir[256], pkgroot[256], allowlist_path[256];
-static struct mg_policy_key policy_keys[2];
-static char *allowlists[1];
-static struct mg_policy policy;
+static struct mg_trust_source_key policy_keys[2];
+static const char *allowlists[1];
+static struct mg_trust_sources policy;
 static struct mg_trust_ctx *ctx;
 static __u32 rsa_keyid, ec_keyid;
 
@@ -92,8 +92,8 @@ static void setup_sources(void)
 	snprintf(text, sizeof(text), "%s/changed", pkgroot);
 	write_text(text, "#!/bin/sh\necho changed\n");
 
-	policy_keys[0] = (struct mg_policy_key){ .name = "vendor", .path = strdup(fixture_path("rsa.pub")), .key_id = 1 };
-	policy_keys[1] = (struct mg_policy_key){ .name = "hospital", .path = strdup(fixture_path("ec.crt.der")), .key_id = 2 };
+	policy_keys[0] = (struct mg_trust_source_key){ .name = "vendor", .path = strdup(fixture_path("rsa.pub")), .key_id = 1 };
+	policy_keys[1] = (struct mg_trust_source_key){ .name = "hospital", .path = strdup(fixture_path("ec.crt.der")), .key_id = 2 };
 	allowlists[0] = allowlist_path;
 	policy.keys = policy_keys;
 	policy.nkeys = 2;
@@ -111,12 +111,12 @@ static void test_kernel_dev(void)
 
 static void test_ctx_reports_every_bad_source(void)
 {
-	struct mg_policy_key keys[2] = {
+	struct mg_trust_source_key keys[2] = {
 		{ .name = "good", .path = policy_keys[0].path, .key_id = 1 },
 		{ .name = "bad", .path = (char *)fixture_path("rsa.pem"), .key_id = 2 },
 	};
-	char *lists[2] = { allowlist_path, (char *)fixture_path("missing.allowlist") };
-	struct mg_policy bad = { .keys = keys, .nkeys = 2, .allowlists = lists, .nallowlists = 2,
+	const char *lists[2] = { allowlist_path, (char *)fixture_path("missing.allowlist") };
+	struct mg_trust_sources bad = { .keys = keys, .nkeys = 2, .allowlists = lists, .nallowlists = 2,
 				 .trust_packages = true };
 	char expected[2048], *text;
 	FILE *diag = fopen(fixture_path("diag"), "w");
@@ -135,7 +135,7 @@ static void test_ctx_reports_every_bad_source(void)
 
 static void test_ctx_warns_of_dpkg_problems(void)
 {
-	struct mg_policy packages_only = { .trust_packages = true };
+	struct mg_trust_sources packages_only = { .trust_packages = true };
 	struct mg_trust_ctx *warned;
 	char expected[1024], *text;
 	FILE *diag;
@@ -468,7 +468,7 @@ static void test_scan(void)
 /* dpkg says /bin/cat where merged /usr has /usr/bin/cat: both names must find the package. */
 static void test_merged_usr_on_this_host(void)
 {
-	struct mg_policy packages_only = { .trust_packages = true };
+	struct mg_trust_sources packages_only = { .trust_packages = true };
 	struct mg_trust_ctx *host = mg_trust_ctx_new(&packages_only, NULL);
 	struct mg_trust_key key;
 	struct mg_trust trust;
@@ -671,8 +671,8 @@ int main(void)
 	RUN(test_cli_verify);
 	RUN(test_cli_trust);
 	mg_trust_ctx_free(ctx);
-	free(policy_keys[0].path);
-	free(policy_keys[1].path);
+	free((char *)policy_keys[0].path);
+	free((char *)policy_keys[1].path);
 	fixture_teardown();
 	return unit_done();
 }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `medguard status`: what the running daemon wrote, and the kernel's counters. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cmd.h"
+#include "daemon/daemon.h"
+#include "kernel/kernel.h"
+
+/* The sum over CPUs of pinned counter COUNTER, or -1. */
+static long long pinned_counter(unsigned int counter)
+{
+	int fd = bpf_obj_get(MG_PIN_DIR "/mg_counters"), ncpus = libbpf_num_possible_cpus(), i;
+	long long sum = -1;
+	__u64 *values;
+
+	if (fd < 0 || ncpus <= 0)
+		goto cleanup;
+	values = calloc(ncpus, sizeof(*values));
+	if (values && !bpf_map_lookup_elem(fd, &counter, values))
+		for (sum = 0, i = 0; i < ncpus; i++)
+			sum += values[i];
+	free(values);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return sum;
+}
+
+int mg_cmd_status(int argc, char **argv)
+{
+	char line[512];
+	FILE *file;
+	int pid = 0;
+
+	(void)argc;
+	(void)argv;
+	file = fopen(MG_STATUS_FILE, "r");
+	if (!file) {
+		printf("medguard is not running (no %s); start it with 'medguard run --policy FILE'\n", MG_STATUS_FILE);
+		return 3;
+	}
+	while (fgets(line, sizeof(line), file)) {
+		if (sscanf(line, "pid %d", &pid) == 1 && kill(pid, 0) && errno == ESRCH) {
+			printf("medguard is not running (pid %d is gone); start it with 'medguard run --policy FILE'\n", pid);
+			fclose(file);
+			return 3;
+		}
+		fputs(line, stdout);
+	}
+	fclose(file);
+	printf("denied %lld\naudited %lld\nevents-lost %lld\n", pinned_counter(MG_COUNTER_DENIED),
+	       pinned_counter(MG_COUNTER_AUDITED), pinned_counter(MG_COUNTER_EVENTS_LOST));
+	return 0;
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The daemon's loop (`medguard run`): loads the enforcement core, applies
+ * the policy, streams events, reloads on SIGHUP and shuts down cleanly on
+ * SIGTERM. Trust feeding is in trust_feed.c, the answer to a lineage that
+ * crossed a threshold in response.c, the status file in status.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "daemon.h"
+#include "internal.h"
+
+#define POLL_MS 200
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+
+static void on_signal(int signo)
+{
+	if (signo == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static __s64 realtime_offset_ns(void)
+{
+	struct timespec realtime, monotonic;
+
+	clock_gettime(CLOCK_REALTIME, &realtime);
+	clock_gettime(CLOCK_MONOTONIC, &monotonic);
+	return (realtime.tv_sec - monotonic.tv_sec) * 1000000000LL + (realtime.tv_nsec - monotonic.tv_nsec);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct daemon *daemon = ctx;
+	const struct mg_event *event = data;
+	struct mg_event_names names = {
+		.policy = daemon->policy,
+		.realtime_offset_ns = daemon->realtime_offset_ns,
+	};
+	char exe_link[64], exe[PATH_MAX], line[8192];
+	ssize_t len;
+
+	if (size < sizeof(*event))
+		return 0;
+	snprintf(exe_link, sizeof(exe_link), "/proc/%u/exe", event->pid);
+	len = readlink(exe_link, exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		names.exe = exe;
+	}
+	if ((event->kind == MG_EVENT_ACCESS || event->kind == MG_EVENT_BEHAVIOUR) && event->root_ino)
+		names.root_path = mg_loader_root_path(daemon->loader, event->obj_dev, event->root_ino);
+	/* An exec the kernel had no verdict for: verify it now, for next time. */
+	if (event->kind == MG_EVENT_TRUST_MISS && names.exe && trust_path(daemon, names.exe))
+		say(daemon, "trusted", names.exe);
+
+	mg_event_to_json(event, &names, line, sizeof(line));
+	fputs(line, daemon->out);
+	fflush(daemon->out);
+	if (event->kind == MG_EVENT_BEHAVIOUR && event->rule_index == MG_EVENT_DENIED)
+		stop_lineage(daemon, event->lineage, event->verdict);
+	if (daemon->syslog && (event->kind == MG_EVENT_ACCESS || event->kind == MG_EVENT_BEHAVIOUR)) {
+		mg_event_to_text(event, &names, line, sizeof(line));
+		syslog(event->verdict == MG_EVENT_DENIED ? LOG_WARNING : LOG_NOTICE, "%s", line);
+	}
+	return 0;
+}
+
+static void report_lost_events(struct daemon *daemon)
+{
+	__u64 lost = mg_loader_counter(daemon->loader, MG_COUNTER_EVENTS_LOST);
+	char detail[64];
+
+	if (lost == daemon->lost_reported)
+		return;
+	snprintf(detail, sizeof(detail), "%llu events lost in total; verdicts were not affected",
+		 (unsigned long long)lost);
+	say(daemon, "events-lost", detail);
+	daemon->lost_reported = lost;
+}
+
+/* The trust store for what POLICY names as trust sources; NULL after saying why. */
+static struct mg_trust_ctx *trust_of(const struct mg_policy *policy)
+{
+	struct mg_trust_source_key *keys = calloc(policy->nkeys ? policy->nkeys : 1, sizeof(*keys));
+	struct mg_trust_sources sources = {
+		.keys = keys,
+		.nkeys = policy->nkeys,
+		.allowlists = (const char *const *)policy->allowlists,
+		.nallowlists = policy->nallowlists,
+		.trust_packages = policy->trust_packages,
+	};
+	struct mg_trust_ctx *ctx;
+
+	if (!keys) {
+		fprintf(stderr, "medguard: cannot load trust sources: out of memory\n");
+		return NULL;
+	}
+	for (size_t i = 0; i < policy->nkeys; i++)
+		keys[i] = (struct mg_trust_source_key){ .name = policy->keys[i].name, .path = policy->keys[i].path,
+							 .key_id = policy->keys[i].key_id };
+	ctx = mg_trust_ctx_new(&sources, stderr);
+	free(keys);
+	return ctx;
+}
+
+/* Compiles FILE into a policy with its trust context; NULL after saying why. */
+static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **trust)
+{
+	struct mg_policy *policy;
+	int errors = 0;
+
+	policy = mg_policy_compile(daemon->policy_file, stderr, &errors, NULL);
+	if (!policy) {
+		fprintf(stderr, "medguard: %s has %d error%s; fix them ('medguard policy check %s')\n",
+			daemon->policy_file, errors, errors == 1 ? "" : "s", daemon->policy_file);
+		return NULL;
+	}
+	if (policy->nmissing_paths) {
+		fprintf(stderr, "medguard: %s names %s, which does not exist; create it or fix the policy "
+				"(%zu missing path%s in all)\n", daemon->policy_file, policy->missing_paths[0],
+			policy->nmissing_paths, policy->nmissing_paths == 1 ? "" : "s");
+		mg_policy_free(policy);
+		return NULL;
+	}
+	if (daemon->mode_override >= 0)
+		policy->mode = daemon->mode_override;
+	*trust = trust_of(policy);
+	if (!*trust) {
+		mg_policy_free(policy);
+		return NULL;
+	}
+	return policy;
+}
+
+/* A new policy, all or nothing: on any failure the running one stays in force. */
+static void reload(struct daemon *daemon)
+{
+	char detail[512];
+	struct mg_trust_ctx *trust = NULL, *old_trust = daemon->trust;
+	struct mg_policy *policy, *old_policy = daemon->policy;
+
+	policy = compile(daemon, &trust);
+	if (!policy) {
+		say(daemon, "reload-refused", "the new policy has errors; the running policy stays in force");
+		return;
+	}
+	daemon->policy = policy;
+	daemon->trust = trust;
+	reverify_vouched(daemon);
+	fill_trust(daemon);
+	if (mg_loader_apply(daemon->loader, policy, stderr)) {
+		daemon->policy = old_policy;
+		daemon->trust = old_trust;
+		mg_trust_ctx_free(trust);
+		mg_policy_free(policy);
+		say(daemon, "reload-refused", "the new policy could not be applied; the running policy stays in force");
+		return;
+	}
+	mg_trust_ctx_free(old_trust);
+	mg_policy_free(old_policy);
+	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
+		say(daemon, "module-keys-stale", detail);
+	write_status(daemon);
+	say(daemon, "reloaded", daemon->policy_file);
+}
+
+/*
+ * With the module, signed files are verified in the kernel at their first
+ * exec; without it (or if it refuses the keys) the userspace store alone
+ * vouches, and the status says which.
+ */
+static void attach_exec_trust(struct daemon *daemon)
+{
+	char err[512];
+
+	if (mg_kfuncs_load_policy_keys(daemon->policy, err, sizeof(err))) {
+		fprintf(stderr, "medguard: %s; signatures are verified in userspace only\n", err);
+		return;
+	}
+	daemon->exec_trust = mg_kfuncs_attach_exec_trust(mg_loader_trust_fd(daemon->loader), stderr);
+}
+
+int mg_daemon_run(const struct mg_daemon_options *options)
+{
+	struct mg_loader_options loader_options = { .pin = true, .log = stderr };
+	struct daemon daemon = { .out = stdout, .mode_override = options->mode_override,
+				 .policy_file = options->policy_file, .syslog = options->syslog };
+	struct sigaction action = { .sa_handler = on_signal };
+	const char *output = options->output;
+	int status = 1;
+	FILE *pid_file;
+
+	if (output) {
+		daemon.out = fopen(output, "a");
+		if (!daemon.out) {
+			fprintf(stderr, "medguard: cannot open %s for events: %s\n", output, strerror(errno));
+			return 1;
+		}
+	}
+	if (daemon.syslog)
+		openlog("medguard", LOG_PID, LOG_AUTHPRIV);
+
+	daemon.vouched = mg_path_set_new();
+	if (!daemon.vouched) {
+		fprintf(stderr, "medguard: out of memory\n");
+		goto cleanup;
+	}
+	daemon.watch = mg_trust_watch_new();
+	if (!daemon.watch) {
+		fprintf(stderr, "medguard: cannot watch for signed files: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	/* Everything that can be checked before touching the kernel is. */
+	daemon.policy = compile(&daemon, &daemon.trust);
+	if (!daemon.policy)
+		goto cleanup;
+	daemon.loader = mg_loader_open(&loader_options);
+	if (!daemon.loader)
+		goto cleanup;
+	fill_trust(&daemon);
+	if (mg_loader_apply(daemon.loader, daemon.policy, stderr)) {
+		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
+		goto cleanup;
+	}
+	daemon.kfuncs_status = mg_kfuncs_probe(&daemon.kfuncs);
+	if (daemon.kfuncs_status == 0 && daemon.kfuncs.usable) {
+		attach_exec_trust(&daemon);
+		daemon.entropy = mg_entropy_attach(daemon.loader, stderr);
+	}
+	daemon.realtime_offset_ns = realtime_offset_ns();
+	daemon.events = ring_buffer__new(mg_loader_events_fd(daemon.loader), handle_event, &daemon, NULL);
+	if (!daemon.events) {
+		fprintf(stderr, "medguard: cannot read the event ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
+	mkdir("/run/medguard", 0755);
+	pid_file = fopen(MG_PID_FILE, "w");
+	if (pid_file) {
+		fprintf(pid_file, "%d\n", getpid());
+		fclose(pid_file);
+	}
+	write_status(&daemon);
+	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
+
+	while (!stop_requested) {
+		struct pollfd fds[] = {
+			{ .fd = ring_buffer__epoll_fd(daemon.events), .events = POLLIN },
+			{ .fd = mg_trust_watch_fd(daemon.watch), .events = POLLIN },
+		};
+
+		if (poll(fds, 2, POLL_MS) < 0 && errno != EINTR) {
+			fprintf(stderr, "medguard: waiting for events failed: %s\n", strerror(errno));
+			break;
+		}
+		if (fds[0].revents && ring_buffer__consume(daemon.events) < 0) {
+			fprintf(stderr, "medguard: reading events failed\n");
+			break;
+		}
+		if (fds[1].revents)
+			mg_trust_watch_drain(daemon.watch, trust_changed, &daemon);
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(&daemon);
+		}
+		report_lost_events(&daemon);
+	}
+	ring_buffer__consume(daemon.events);
+	say(&daemon, "stopped", "protection removed on request");
+	unlink(MG_PID_FILE);
+	unlink(MG_STATUS_FILE);
+	status = 0;
+
+cleanup:
+	ring_buffer__free(daemon.events);
+	mg_trust_watch_free(daemon.watch);
+	mg_entropy_detach(daemon.entropy);
+	mg_kfuncs_detach_exec_trust(daemon.exec_trust);
+	mg_loader_close(daemon.loader);
+	mg_trust_ctx_free(daemon.trust);
+	mg_policy_free(daemon.policy);
+	mg_path_set_free(daemon.vouched);
+	if (daemon.out && daemon.out != stdout)
+		fclose(daemon.out);
+	return status;
+}

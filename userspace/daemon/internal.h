@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the daemon's files share: its state and the functions one file calls in another. */
+#ifndef MEDGUARD_DAEMON_INTERNAL_H
+#define MEDGUARD_DAEMON_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+#include "daemon.h"
+#include "kernel/kernel.h"
+#include "lib/lib.h"
+#include "policy/policy.h"
+#include "trust/trust.h"
+
+struct daemon {
+	const char *policy_file;
+	int mode_override; /* -1: as the policy says */
+	struct mg_policy *policy;
+	struct mg_trust_ctx *trust;
+	struct mg_loader *loader;
+	struct ring_buffer *events;
+	struct mg_trust_watch *watch;
+	FILE *out;
+	bool syslog;
+	__s64 realtime_offset_ns;
+	struct mg_kfuncs_report kfuncs;
+	int kfuncs_status;
+	struct mg_exec_trust *exec_trust; /* the module verifies signatures at exec */
+	struct medguard_entropy *entropy; /* the module measures writes */
+	unsigned long trusted_files;
+	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
+	bool libraries_scanned; /* the libraries mapped when it started */
+	__u64 lost_reported;
+};
+
+/* One line about the daemon itself, in the same stream as the events (log.c). */
+void say(struct daemon *daemon, const char *what, const char *detail);
+
+/* trust_feed.c */
+bool trust_path(struct daemon *daemon, const char *path);
+void reverify_vouched(struct daemon *daemon);
+void fill_trust(struct daemon *daemon);
+void trust_changed(const char *path, void *arg);
+
+/* response.c */
+void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
+
+/* status.c */
+void write_status(struct daemon *daemon);
+
+#endif /* MEDGUARD_DAEMON_INTERNAL_H */

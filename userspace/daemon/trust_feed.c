@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Trust feeding: what the policy's trust sources vouch for is verified and
+ * put into the kernel's trust map before the daemon says it enforces, and
+ * again when a watched file changes or a policy is reloaded.
+ */
+#include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+/* Verifies PATH and, when something vouches for it, tells the kernel. True when trusted. */
+bool trust_path(struct daemon *daemon, const char *path)
+{
+	struct mg_trust_key key;
+	struct mg_trust trust;
+
+	if (mg_trust_evaluate(daemon->trust, path, &key, &trust) <= 0)
+		return false;
+	if (mg_loader_trust_file(daemon->loader, &key, &trust))
+		return false;
+	mg_path_set_add(daemon->vouched, path);
+	daemon->trusted_files++;
+	return true;
+}
+
+/*
+ * After a reload, every file vouched for under the old policy is judged by
+ * the new one: a file signed by a key the new policy dropped loses its trust.
+ */
+void reverify_vouched(struct daemon *daemon)
+{
+	struct mg_trust_key key;
+	struct mg_trust trust;
+	size_t i;
+	int verdict;
+
+	for (i = 0; i < mg_path_set_count(daemon->vouched); i++) {
+		verdict = mg_trust_evaluate(daemon->trust, mg_path_set_at(daemon->vouched, i), &key, &trust);
+		if (verdict > 0)
+			mg_loader_trust_file(daemon->loader, &key, &trust);
+		else if (verdict == 0)
+			mg_loader_untrust_file(daemon->loader, &key);
+	}
+}
+
+/*
+ * The shared libraries and loaders running programs map executable right
+ * now: without them every dynamically linked trusted program would taint
+ * itself at its first mmap. Each is verified like any other file.
+ */
+static void trust_mapped_libraries(struct daemon *daemon)
+{
+	char maps_path[300], line[PATH_MAX + 128], *path;
+	struct dirent *entry;
+	FILE *maps;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	while ((entry = readdir(proc))) {
+		if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+			continue;
+		snprintf(maps_path, sizeof(maps_path), "/proc/%s/maps", entry->d_name);
+		maps = fopen(maps_path, "re");
+		if (!maps)
+			continue;
+		while (fgets(line, sizeof(line), maps)) {
+			path = strchr(line, '/');
+			if (!path || !strstr(line, " r-xp "))
+				continue;
+			path[strcspn(path, "\n")] = '\0';
+			if (!mg_path_set_contains(daemon->vouched, path))
+				trust_path(daemon, path);
+		}
+		fclose(maps);
+	}
+	closedir(proc);
+}
+
+/*
+ * Trusts PATH and watches its directory, so that later changes are seen. A
+ * path vouched for already was just judged again (reverify_vouched).
+ */
+static void trust_and_watch(struct daemon *daemon, const char *path)
+{
+	char dir[PATH_MAX];
+
+	if (!mg_path_set_contains(daemon->vouched, path))
+		trust_path(daemon, path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	mg_trust_watch_add_dir(daemon->watch, dirname(dir));
+}
+
+static int trust_scanned(const char *path, const struct stat *st, void *arg)
+{
+	(void)st;
+	trust_and_watch(arg, path);
+	return 0;
+}
+
+/* Verifies what the policy names and tells the kernel which files are trusted. */
+void fill_trust(struct daemon *daemon)
+{
+	const struct mg_policy *policy = daemon->policy;
+	const struct mg_allowlist *allowlist;
+	size_t i, j;
+
+	for (i = 0; i < policy->nprograms; i++)
+		for (j = 0; j < policy->programs[i].nexes; j++)
+			trust_and_watch(daemon, policy->programs[i].exes[j]);
+	/* Once is enough: a reload re-verifies what was trusted then (reverify_vouched). */
+	if (!daemon->libraries_scanned &&
+	    (policy->trust_packages || mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)))) {
+		trust_mapped_libraries(daemon);
+		daemon->libraries_scanned = true;
+	}
+	allowlist = mg_trust_ctx_allowlist(daemon->trust);
+	for (i = 0; i < mg_allowlist_count(allowlist); i++)
+		if (mg_allowlist_path_at(allowlist, i))
+			trust_and_watch(daemon, mg_allowlist_path_at(allowlist, i));
+	for (i = 0; i < policy->ntrust_scan; i++) {
+		mg_trust_watch_add_dir(daemon->watch, policy->trust_scan[i]);
+		mg_trust_scan(policy->trust_scan[i], MG_TRUST_SCAN_MAX_DEPTH, trust_scanned, daemon, stderr);
+	}
+}
+
+/* A watched file changed: signed, replaced or moved in. */
+void trust_changed(const char *path, void *arg)
+{
+	struct daemon *daemon = arg;
+
+	if (trust_path(daemon, path))
+		say(daemon, "trusted", path);
+}

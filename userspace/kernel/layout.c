@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The structs that cross the kernel/user boundary, pinned down: a field
+ * added on one side without the other fails the build here, not in a guest.
+ */
+#include <assert.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "medguard.h"
+
+static_assert(sizeof(struct mg_rule) == 24, "struct mg_rule layout");
+static_assert(sizeof(struct mg_tree) == 8 + 24 * MG_MAX_RULES_PER_TREE, "struct mg_tree layout");
+static_assert(sizeof(struct mg_object_key) == 24, "struct mg_object_key layout");
+static_assert(sizeof(struct mg_object) == 8, "struct mg_object layout");
+static_assert(sizeof(struct mg_program_key) == sizeof(struct mg_object_key),
+	      "programs and objects share the generation-keyed layout the loader clears");
+static_assert(offsetof(struct mg_program_key, generation) == offsetof(struct mg_object_key, generation),
+	      "programs and objects share the generation-keyed layout the loader clears");
+static_assert(sizeof(struct mg_program) == 16, "struct mg_program layout");
+static_assert(sizeof(struct mg_trust_key) == 16, "struct mg_trust_key layout");
+static_assert(sizeof(struct mg_trust) == 24, "struct mg_trust layout");
+static_assert(sizeof(struct mg_generation) == 8, "struct mg_generation layout");
+static_assert(sizeof(struct mg_task_label) == 40, "struct mg_task_label layout");
+static_assert(sizeof(struct mg_score_key) == 16, "struct mg_score_key layout");
+static_assert(sizeof(struct mg_score) == 40, "struct mg_score layout");
+static_assert(sizeof(struct mg_behaviour) == 8 + 4 * MG_NSIGNALS + 4 * MG_NACTIONS + 4 + 4 * MG_MAX_EXEMPT_PROGRAMS,
+	      "struct mg_behaviour layout");
+static_assert(sizeof(struct mg_behaviour) % 8 == 0, "struct mg_behaviour has no tail padding");
+static_assert(sizeof(struct mg_event) % 8 == 0, "struct mg_event is 8-byte aligned for the ring buffer");
+static_assert(offsetof(struct mg_event, comm) == 88, "struct mg_event layout");
+static_assert(sizeof(struct mg_event) == 88 + MG_COMM_LEN + MG_EVENT_PATH_DEPTH * MG_NAME_LEN,
+	      "struct mg_event layout");

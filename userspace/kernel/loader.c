@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "lib/lib.h"
+#include "loader.h"
+#include "medguard.skel.h"
+#include "trust/trust.h"
+
+struct root_path {
+	__u64 dev;
+	__u64 ino;
+	char *path;
+};
+
+struct mg_loader {
+	struct medguard *skel;
+	struct bpf_link **links;
+	size_t nlinks;
+	bool pinned;
+	struct root_path *roots; /* every protected object of the live generation, for event paths */
+	size_t nroots;
+};
+
+static bool kernel_has_bpf_lsm(void)
+{
+	char lsms[512] = "";
+	FILE *file = fopen("/sys/kernel/security/lsm", "r");
+
+	if (!file)
+		return true; /* securityfs not mounted: let the load itself tell */
+	if (!fgets(lsms, sizeof(lsms), file))
+		lsms[0] = '\0';
+	fclose(file);
+	return strstr(lsms, "bpf") != NULL;
+}
+
+/* Keeps the programs the running kernel has hooks for, in the shape it has them. */
+static int select_programs(struct medguard *skel, FILE *log)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int setattr_arity;
+
+	if (!vmlinux) {
+		fprintf(log, "medguard: the kernel has no BTF (/sys/kernel/btf/vmlinux); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return -ENOENT;
+	}
+	if (mg_lsm_hook_arity(vmlinux, "file_truncate") < 0)
+		bpf_program__set_autoload(skel->progs.mg_file_truncate, false);
+	setattr_arity = mg_lsm_hook_arity(vmlinux, "inode_setattr");
+	if (setattr_arity == 3)
+		bpf_program__set_autoload(skel->progs.mg_inode_setattr_v61, false);
+	else
+		bpf_program__set_autoload(skel->progs.mg_inode_setattr, false);
+	btf__free(vmlinux);
+	return 0;
+}
+
+/* bpffs refuses names with a dot, which internal maps (medguard.bss) have. */
+static void pin_path(const struct bpf_map *map, char *path, size_t size)
+{
+	const char *name = bpf_map__name(map);
+	size_t prefix;
+
+	prefix = (size_t)snprintf(path, size, "%s/", MG_PIN_DIR);
+	snprintf(path + prefix, size - prefix, "%s", name);
+	for (char *c = path + prefix; *c; c++)
+		if (*c == '.')
+			*c = '_';
+}
+
+static void unpin_dir(void)
+{
+	char path[256];
+	struct bpf_map *map;
+	struct medguard *probe = medguard__open();
+	int i;
+
+	if (probe) {
+		bpf_object__for_each_map(map, probe->obj) {
+			pin_path(map, path, sizeof(path));
+			unlink(path);
+		}
+		medguard__destroy(probe);
+	}
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "%s/link%d", MG_PIN_DIR, i);
+		unlink(path);
+	}
+	rmdir(MG_PIN_DIR);
+}
+
+/*
+ * Pins maps and links so that enforcement outlives a crashed daemon. Pins a
+ * previous daemon left behind are replaced only after ours are attached, so
+ * there is no moment without a program on the hooks.
+ */
+static int pin_all(struct mg_loader *loader, FILE *log)
+{
+	char path[256];
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	unpin_dir();
+	if (mkdir(MG_PIN_DIR, 0700) && errno != EEXIST) {
+		fprintf(log, "medguard: cannot create %s: %s; is bpffs mounted on /sys/fs/bpf?\n", MG_PIN_DIR,
+			strerror(errno));
+		return -errno;
+	}
+	bpf_object__for_each_map(map, loader->skel->obj) {
+		pin_path(map, path, sizeof(path));
+		err = bpf_map__pin(map, path);
+		if (err) {
+			fprintf(log, "medguard: cannot pin %s: %s\n", path, strerror(-err));
+			return err;
+		}
+	}
+	for (i = 0; i < loader->nlinks; i++) {
+		snprintf(path, sizeof(path), "%s/link%zu", MG_PIN_DIR, i);
+		err = bpf_link__pin(loader->links[i], path);
+		if (err) {
+			fprintf(log, "medguard: cannot pin %s: %s\n", path, strerror(-err));
+			return err;
+		}
+	}
+	loader->pinned = true;
+	return 0;
+}
+
+static int attach_all(struct mg_loader *loader, FILE *log)
+{
+	struct bpf_program *program, **programs;
+	size_t count = 0;
+	int err;
+
+	bpf_object__for_each_program(program, loader->skel->obj)
+		count++;
+	loader->links = calloc(count, sizeof(*loader->links));
+	programs = calloc(count, sizeof(*programs));
+	if (!loader->links || !programs) {
+		free(programs);
+		return -ENOMEM;
+	}
+	count = 0;
+	bpf_object__for_each_program(program, loader->skel->obj)
+		programs[count++] = program;
+	err = mg_attach_programs(programs, count, loader->links, &loader->nlinks, log);
+	free(programs);
+	return err;
+}
+
+struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
+{
+	FILE *log = options->log ? options->log : stderr;
+	struct mg_loader *loader;
+	int err;
+
+	loader = calloc(1, sizeof(*loader));
+	if (!loader)
+		return NULL;
+	if (!kernel_has_bpf_lsm()) {
+		fprintf(log, "medguard: BPF-LSM is not active; add 'bpf' to lsm= on the kernel command line "
+			     "(e.g. lsm=lockdown,capability,landlock,yama,bpf) and reboot\n");
+		goto fail;
+	}
+	loader->skel = medguard__open();
+	if (!loader->skel) {
+		fprintf(log, "medguard: cannot open the BPF object: %s\n", strerror(errno));
+		goto fail;
+	}
+	loader->skel->rodata->daemon_tgid = getpid();
+	if (select_programs(loader->skel, log))
+		goto fail;
+	err = medguard__load(loader->skel);
+	if (err) {
+		fprintf(log, "medguard: the kernel refused the BPF programs (%s); run as root on a kernel with "
+			     "CONFIG_BPF_LSM=y and BTF, and see the verifier log above\n", strerror(-err));
+		goto fail;
+	}
+	if (attach_all(loader, log))
+		goto fail;
+	if (options->pin && pin_all(loader, log))
+		goto fail;
+	return loader;
+
+fail:
+	mg_loader_close(loader);
+	return NULL;
+}
+
+void mg_loader_close(struct mg_loader *loader)
+{
+	size_t i;
+
+	if (!loader)
+		return;
+	/*
+	 * Unpin first: then closing our link fds drops the last references,
+	 * and the programs are off the hooks when this returns.
+	 */
+	if (loader->pinned)
+		unpin_dir();
+	for (i = 0; i < loader->nlinks; i++)
+		bpf_link__destroy(loader->links[i]);
+	free(loader->links);
+	medguard__destroy(loader->skel);
+	for (i = 0; i < loader->nroots; i++)
+		free(loader->roots[i].path);
+	free(loader->roots);
+	free(loader);
+}
+
+/* Removes every key of GENERATION from a map keyed by {dev, ino, generation}. */
+static void clear_generation_keys(int map_fd, __u32 generation)
+{
+	struct mg_object_key key, next, *previous = NULL;
+
+	/* Restart after each delete: deleting the current key ends a hash walk. */
+	while (bpf_map_get_next_key(map_fd, previous, &next) == 0) {
+		key = next;
+		if (key.generation == generation) {
+			bpf_map_delete_elem(map_fd, &key);
+			previous = NULL;
+			continue;
+		}
+		previous = &key;
+	}
+}
+
+struct apply_state {
+	struct mg_loader *loader;
+	__u32 generation;
+	FILE *diag;
+	struct root_path *roots;
+	size_t nroots;
+};
+
+static int add_object(struct apply_state *state, const char *what, const char *path, __u32 tree_id,
+		      __u32 flags)
+{
+	struct mg_object_key key = { .generation = state->generation };
+	struct mg_object object = { .tree_id = tree_id, .flags = flags };
+	struct mg_object device = { .tree_id = tree_id, .flags = MG_OBJECT_DEVICE };
+	int fd = bpf_map__fd(state->loader->skel->maps.mg_objects);
+	struct root_path *grown;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		fprintf(state->diag, "medguard: %s: cannot use %s: %s; create it or fix the policy\n", what, path,
+			strerror(errno));
+		return -errno;
+	}
+	key.dev = mg_superblock_dev(AT_FDCWD, path, 0, &st);
+	key.ino = 0;
+	if (bpf_map_update_elem(fd, &key, &device, BPF_ANY))
+		goto full;
+	key.ino = st.st_ino;
+	if (bpf_map_update_elem(fd, &key, &object, BPF_ANY))
+		goto full;
+	grown = realloc(state->roots, (state->nroots + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	state->roots = grown;
+	state->roots[state->nroots].dev = key.dev;
+	state->roots[state->nroots].ino = key.ino;
+	state->roots[state->nroots].path = strdup(path);
+	if (!state->roots[state->nroots++].path)
+		return -ENOMEM;
+	return 0;
+full:
+	fprintf(state->diag, "medguard: %s: cannot protect %s: %s (at most %d protected objects)\n", what, path,
+		strerror(errno), MG_MAX_OBJECTS);
+	return -errno;
+}
+
+/*
+ * What the d_parent walk cannot see from the roots alone: files of the tree
+ * with other names elsewhere, and filesystems mounted inside it.
+ */
+static int add_hidden_paths(struct apply_state *state, const char *what, const char *root, __u32 tree_id)
+{
+	char *const roots[] = { (char *)root, NULL };
+	FTSENT *entry;
+	FTS *walk;
+	int err = 0;
+
+	walk = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	if (!walk)
+		return 0;
+	while (!err && (entry = fts_read(walk))) {
+		if (entry->fts_info == FTS_F && entry->fts_statp->st_nlink > 1)
+			err = add_object(state, what, entry->fts_path, tree_id, MG_OBJECT_LINKED);
+		else if (entry->fts_info == FTS_D && entry->fts_level > 0 &&
+			 entry->fts_statp->st_dev != entry->fts_parent->fts_statp->st_dev)
+			err = add_object(state, what, entry->fts_path, tree_id, MG_OBJECT_MOUNT);
+	}
+	fts_close(walk);
+	return err;
+}
+
+static int add_tree(struct apply_state *state, const struct mg_policy_tree *tree)
+{
+	char what[128];
+	__u32 index = state->generation * MG_MAX_TREES + tree->tree_id;
+	glob_t matches;
+	size_t i, j;
+	int err;
+
+	snprintf(what, sizeof(what), "records '%s'", tree->name);
+	for (i = 0; i < tree->nroots; i++) {
+		err = add_object(state, what, tree->roots[i], tree->tree_id, MG_OBJECT_ROOT);
+		if (!err)
+			err = add_hidden_paths(state, what, tree->roots[i], tree->tree_id);
+		if (err)
+			return err;
+	}
+	snprintf(what, sizeof(what), "canary of '%s'", tree->name);
+	for (i = 0; i < tree->ncanaries; i++) {
+		if (glob(tree->canaries[i], GLOB_NOSORT, NULL, &matches))
+			continue;
+		for (j = 0, err = 0; j < matches.gl_pathc && !err; j++)
+			err = add_object(state, what, matches.gl_pathv[j], tree->tree_id, MG_OBJECT_CANARY);
+		globfree(&matches);
+		if (err)
+			return err;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(state->loader->skel->maps.mg_trees), &index, &tree->kernel, BPF_ANY)) {
+		fprintf(state->diag, "medguard: cannot write the rules of records '%s': %s\n", tree->name,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* 0 when PATH's content has SHA-256 DIGEST, -EBADMSG when not, else -errno. */
+static int check_digest(const char *path, const unsigned char digest[32])
+{
+	const EVP_MD *const sha256[] = { EVP_sha256() };
+	unsigned char actual[1][EVP_MAX_MD_SIZE];
+	struct stat st;
+	int fd, err;
+
+	fd = mg_trust_open(path, &st);
+	if (fd < 0)
+		return fd;
+	err = mg_trust_hash_fd(fd, &st, sha256, 1, actual);
+	close(fd);
+	if (err)
+		return err;
+	return memcmp(actual[0], digest, 32) ? -EBADMSG : 0;
+}
+
+static int add_program(struct apply_state *state, const struct mg_policy_program *program)
+{
+	struct mg_program_key key = { .generation = state->generation };
+	struct mg_program value = {
+		.program_id = program->program_id,
+		.flags = program->flags,
+		.required_key_id = program->required_key_id,
+	};
+	struct stat st;
+	size_t i;
+	int err;
+
+	for (i = 0; i < program->nexes; i++) {
+		if (stat(program->exes[i], &st)) {
+			fprintf(state->diag, "medguard: program '%s': cannot use %s: %s; install it or fix the policy\n",
+				program->name, program->exes[i], strerror(errno));
+			return -errno;
+		}
+		if (program->has_digest) {
+			err = check_digest(program->exes[i], program->digest);
+			if (err) {
+				fprintf(state->diag, "medguard: program '%s': %s %s; update the digest in the policy "
+						     "or restore the file\n", program->name, program->exes[i],
+					err == -EBADMSG ? "does not have the digest the policy names" : strerror(-err));
+				return err;
+			}
+		}
+		key.dev = mg_superblock_dev(AT_FDCWD, program->exes[i], 0, &st);
+		key.ino = st.st_ino;
+		if (bpf_map_update_elem(bpf_map__fd(state->loader->skel->maps.mg_programs), &key, &value, BPF_ANY)) {
+			fprintf(state->diag, "medguard: program '%s': cannot register %s: %s (at most %d)\n",
+				program->name, program->exes[i], strerror(errno), MG_MAX_PROGRAM_EXES);
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* Behaviour rules of the next generation; trees without one are not scored. */
+static int add_behaviours(struct apply_state *state, const struct mg_policy *policy)
+{
+	int fd = bpf_map__fd(state->loader->skel->maps.mg_behaviours);
+	const struct mg_behaviour off = { 0 };
+	__u32 tree, index;
+	size_t i;
+
+	for (tree = 0; tree < MG_MAX_TREES; tree++) {
+		index = state->generation * MG_MAX_TREES + tree;
+		if (bpf_map_update_elem(fd, &index, &off, BPF_ANY))
+			goto fail;
+	}
+	for (i = 0; i < policy->nbehaviours; i++) {
+		index = state->generation * MG_MAX_TREES + policy->behaviours[i].tree_id;
+		if (bpf_map_update_elem(fd, &index, &policy->behaviours[i].kernel, BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(state->diag, "medguard: cannot write the behaviour rules: %s\n", strerror(errno));
+	return -errno;
+}
+
+static void free_roots(struct root_path *roots, size_t nroots)
+{
+	size_t i;
+
+	for (i = 0; i < nroots; i++)
+		free(roots[i].path);
+	free(roots);
+}
+
+int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
+{
+	struct medguard *skel = loader->skel;
+	struct apply_state state = {
+		.loader = loader,
+		.generation = (__atomic_load_n(&skel->bss->active_generation, __ATOMIC_ACQUIRE) + 1) % MG_GENERATIONS,
+		.diag = diag,
+	};
+	struct mg_generation settings = { .mode = policy->mode, .ntrees = policy->ntrees };
+	size_t i;
+	int err = 0;
+
+	clear_generation_keys(bpf_map__fd(skel->maps.mg_objects), state.generation);
+	clear_generation_keys(bpf_map__fd(skel->maps.mg_programs), state.generation);
+	for (i = 0; i < policy->ntrees && !err; i++)
+		err = add_tree(&state, &policy->trees[i]);
+	for (i = 0; i < policy->nprograms && !err; i++)
+		err = add_program(&state, &policy->programs[i]);
+	if (!err)
+		err = add_behaviours(&state, policy);
+	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.mg_generations), &state.generation, &settings,
+					BPF_ANY)) {
+		err = -errno;
+		fprintf(diag, "medguard: cannot write the policy settings: %s\n", strerror(errno));
+	}
+	if (err) {
+		clear_generation_keys(bpf_map__fd(skel->maps.mg_objects), state.generation);
+		clear_generation_keys(bpf_map__fd(skel->maps.mg_programs), state.generation);
+		free_roots(state.roots, state.nroots);
+		return err;
+	}
+
+	__atomic_store_n(&skel->bss->active_generation, state.generation, __ATOMIC_RELEASE);
+
+	free_roots(loader->roots, loader->nroots);
+	loader->roots = state.roots;
+	loader->nroots = state.nroots;
+	return 0;
+}
+
+int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *key, const struct mg_trust *trust)
+{
+	if (bpf_map_update_elem(bpf_map__fd(loader->skel->maps.mg_trust), key, trust, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key *key)
+{
+	bpf_map_delete_elem(bpf_map__fd(loader->skel->maps.mg_trust), key);
+}
+
+int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage)
+{
+	struct mg_task_label label;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, &label))
+		err = -errno;
+	else
+		*lineage = label.lineage;
+	close(pidfd);
+	return err;
+}
+
+struct bpf_map *mg_loader_events_map(const struct mg_loader *loader)
+{
+	return loader->skel->maps.mg_events;
+}
+
+int mg_loader_trust_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_trust);
+}
+
+int mg_loader_sampled_files_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_sampled_files);
+}
+
+int mg_loader_entropy_pending_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_entropy_pending);
+}
+
+int mg_loader_events_fd(const struct mg_loader *loader)
+{
+	return bpf_map__fd(loader->skel->maps.mg_events);
+}
+
+__u32 mg_loader_generation(const struct mg_loader *loader)
+{
+	return __atomic_load_n(&loader->skel->bss->active_generation, __ATOMIC_ACQUIRE);
+}
+
+__u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *values, sum = 0;
+	int i;
+
+	if (ncpus <= 0)
+		return 0;
+	values = calloc(ncpus, sizeof(*values));
+	if (!values)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_counters), &counter, values))
+		for (i = 0; i < ncpus; i++)
+			sum += values[i];
+	free(values);
+	return sum;
+}
+
+const char *mg_loader_root_path(const struct mg_loader *loader, __u64 dev, __u64 ino)
+{
+	size_t i;
+
+	for (i = 0; i < loader->nroots; i++)
+		if (loader->roots[i].dev == dev && loader->roots[i].ino == ino)
+			return loader->roots[i].path;
+	return NULL;
+}

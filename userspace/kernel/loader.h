@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Loads the enforcement core into the kernel and turns compiled policies into
+ * BPF map generations, one atomic switch per policy.
+ */
+#ifndef MEDGUARD_LOADER_H
+#define MEDGUARD_LOADER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "medguard.h"
+#include "policy/policy.h"
+
+/* Where `medguard run` pins its BPF objects. */
+#define MG_PIN_DIR "/sys/fs/bpf/medguard"
+
+struct mg_loader;
+
+struct mg_loader_options {
+	bool pin;  /* pin maps and links under MG_PIN_DIR */
+	FILE *log; /* one line per degraded feature, for the operator */
+};
+
+/* Opens, loads and attaches the BPF programs. NULL on failure, said in one line on LOG. */
+struct mg_loader *mg_loader_open(const struct mg_loader_options *options);
+
+/*
+ * Resolves POLICY's paths and writes it into the next generation, then makes
+ * that generation live with one store. On any failure the live generation is
+ * untouched and the reason is one line on DIAG; returns 0 or -errno.
+ */
+int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag);
+
+/* Trusts the file KEY in the kernel, as verified by mg_trust_evaluate(). */
+int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *key, const struct mg_trust *trust);
+
+/* Withdraws the kernel's trust in the file KEY. */
+void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key *key);
+
+/* The lineage in the kernel label of process PID; 0 or -errno (-ENOENT: no label). */
+int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage);
+
+int mg_loader_events_fd(const struct mg_loader *loader);
+/* The kernel trust map, for the module's exec-trust programs to fill. */
+int mg_loader_trust_fd(const struct mg_loader *loader);
+/* The maps the entropy sampler shares with the core (bpf/medguard_entropy.bpf.h). */
+int mg_loader_sampled_files_fd(const struct mg_loader *loader);
+int mg_loader_entropy_pending_fd(const struct mg_loader *loader);
+struct bpf_map *mg_loader_events_map(const struct mg_loader *loader);
+__u32 mg_loader_generation(const struct mg_loader *loader);
+__u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter);
+
+/* Path of the records root (dev, ino) in the live policy, or NULL. */
+const char *mg_loader_root_path(const struct mg_loader *loader, __u64 dev, __u64 ino);
+
+/* Detaches everything and removes the pins. */
+void mg_loader_close(struct mg_loader *loader);
+
+#endif /* MEDGUARD_LOADER_H */

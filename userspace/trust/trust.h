@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The trust evaluator: decides whether an executable may run as trusted and
+ * says so in the form of the kernel's trust map (struct mg_trust_key ->
+ * struct mg_trust). Sources are tried strongest first: an IMA signature by a
+ * trusted key, then the SHA-256 allowlists, then installed Debian packages.
+ *
+ * A verdict holds for one inode at one change time; the kernel drops it when
+ * the inode changes. A file that changes while it is read is not trusted.
+ */
+#ifndef MEDGUARD_TRUST_H
+#define MEDGUARD_TRUST_H
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include <openssl/evp.h>
+
+#include "medguard.h"
+#include "imasig.h"
+#include "allowlist.h"
+#include "keyring.h"
+#include "dpkg.h"
+#include "watch.h"
+
+#define MG_TRUST_SCAN_MAX_DEPTH 16
+#define MG_TRUST_MAX_DIGESTS 3
+
+struct mg_trust_ctx;
+
+/* A public key that may sign executables: PEM or DER, as evmctl uses. */
+struct mg_trust_source_key {
+	const char *name;
+	const char *path;
+	__u32 key_id; /* 1-based, as the policy numbers its keys */
+};
+
+/*
+ * What vouches for executables: the trust store's own view of its sources,
+ * filled from a policy by the daemon or from options by `medguard trust check`.
+ */
+struct mg_trust_sources {
+	const struct mg_trust_source_key *keys;
+	size_t nkeys;
+	const char *const *allowlists; /* SHA-256 allowlist files */
+	size_t nallowlists;
+	bool trust_packages; /* trust files of installed Debian packages */
+};
+
+/*
+ * Loads SOURCES' keys, allowlists and, with trust_packages, dpkg's
+ * database. Each key or allowlist that cannot be used is one line on DIAG
+ * (may be NULL); then it returns NULL.
+ */
+struct mg_trust_ctx *mg_trust_ctx_new(const struct mg_trust_sources *sources, FILE *diag);
+/* The same with dpkg's database in DPKG_ADMINDIR instead of MG_DPKG_ADMINDIR. */
+struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_trust_sources *sources, const char *dpkg_admindir,
+					 FILE *diag);
+void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
+
+/* The allowlists, for the files they name by path. */
+const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
+
+
+/*
+ * Evaluates the regular file at PATH. Fills KEY and TRUST (source, key_id
+ * of the policy key that signed it, change time) and returns the source:
+ * MG_TRUST_NONE when nothing vouches for it. Returns -errno when PATH cannot
+ * be examined (-EINVAL: not a regular file); KEY and TRUST then mean nothing.
+ */
+int mg_trust_evaluate(const struct mg_trust_ctx *ctx, const char *path,
+		      struct mg_trust_key *key, struct mg_trust *trust);
+/* The same, and one line in WHY saying what vouched for it or why nothing did. */
+int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
+		     struct mg_trust_key *key, struct mg_trust *trust, char *why, size_t why_size);
+
+/* What the signature check of one file found, for `medguard verify`. */
+struct mg_signature_check {
+	enum mg_imasig_status status;
+	__u32 keyid;                 /* from the header, when it parsed */
+	const struct mg_key *signer; /* the key that verified it */
+};
+
+/* Returns 0 with CHECK filled, or -errno (-ESTALE: it changed while read). */
+int mg_trust_check_signature(const struct mg_keyring *keyring, const char *path,
+			     struct mg_signature_check *check);
+
+/*
+ * Opens PATH for reading without following it onto anything but a regular
+ * file and without touching its access time. Returns the fd with *ST as it
+ * was opened, or -errno (-EINVAL: not a regular file).
+ */
+int mg_trust_open(const char *path, struct stat *st);
+
+/*
+ * Hashes all of FD with each of MDS in one pass. Returns 0, or -ESTALE when
+ * the file is no longer as OPENED describes it, or another -errno.
+ */
+int mg_trust_hash_fd(int fd, const struct stat *opened, const EVP_MD *const mds[], size_t nmds,
+		     unsigned char digests[][EVP_MAX_MD_SIZE]);
+
+/* The absolute path FD was opened by, with symlinks resolved; 0 or -errno. */
+int mg_trust_fd_path(int fd, char *path, size_t size);
+
+/*
+ * Calls FN for each regular file with an execute bit under DIR, at most
+ * MAX_DEPTH directories down. Symlinks are never followed, so the walk stays
+ * in the tree. Unreadable parts are one line each on DIAG (may be NULL) and
+ * skipped. Returns 0, the first non-zero value FN returned (which stops the
+ * walk), or -errno when DIR itself cannot be walked.
+ */
+typedef int (*mg_trust_scan_fn)(const char *path, const struct stat *st, void *arg);
+int mg_trust_scan(const char *dir, unsigned int max_depth, mg_trust_scan_fn fn, void *arg, FILE *diag);
+
+#endif /* MEDGUARD_TRUST_H */
