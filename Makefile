@@ -108,7 +108,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 # ---- userspace ----------------------------------------------------------
 
-userspace: $(BUILD)/medguard
+userspace: $(BUILD)/medguard $(BUILD)/medguard-exec
 
 # Skeletons are order-only: a first build makes them before any object;
 # after that the .d files say which object includes which skeleton.
@@ -131,6 +131,11 @@ $(BUILD)/fuzzobj/%.o: userspace/%.c | $(SKELETONS)
 $(BUILD)/medguard: $(BUILD)/obj/cmd/main.o $(USER_OBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# The launcher: static, so that nothing but its own file decides its trust.
+$(BUILD)/medguard-exec: userspace/launcher/medguard_exec.c | $(BUILD)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -static $< -o $@
 
 # ---- tests --------------------------------------------------------------
 

@@ -81,7 +81,8 @@ static __always_inline void inode_ctime(const struct inode *inode, __s64 *sec, _
 /*
  * The verifier treats pointers it trusts (hook arguments, fields read from
  * them) as never NULL and drops comparisons with NULL as dead code. A pointer
- * that can be NULL is read as a number before it is tested.
+ * that can be NULL is read as a number before it is tested; so is one
+ * handed to a global function, which takes numbers.
  */
 static __always_inline unsigned long maybe_null(const void *pointer)
 {
@@ -148,6 +149,20 @@ static long walk_step(__u64 index, void *data)
 	}
 	walk->dentry = (__u64)parent;
 	return 0;
+}
+
+/*
+ * The current task's label. A thread of a process that ran before medguard
+ * has none of its own: the daemon labels processes, which is their leader.
+ */
+static __always_inline struct mg_task_label *current_label(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mg_task_label *label = bpf_task_storage_get(&mg_labels, task, 0, 0);
+
+	if (label)
+		return label;
+	return bpf_task_storage_get(&mg_labels, task->group_leader, 0, 0);
 }
 
 /*
@@ -585,15 +600,23 @@ static __noinline int score(const struct scoring *scoring)
 	return ret;
 }
 
+/* What medguard_check found: allowed outside every tree, allowed in one, or -EPERM. */
+#define CHECK_OUTSIDE 0
+#define CHECK_IN_TREE 1
+
 /*
- * The verdict for OP on whatever protects DENTRY: 0 or -EPERM. Everything
- * the verdict needs is a map lookup away; nothing waits for userspace. An
- * allowed operation is then scored as SIGNAL by the tree's behaviour rule.
- * FILE is the file being opened, if that is the operation.
+ * The verdict for OP on whatever protects DENTRY: CHECK_OUTSIDE,
+ * CHECK_IN_TREE or -EPERM. Everything the verdict needs is a map lookup
+ * away; nothing waits for userspace. An allowed operation is then scored as
+ * SIGNAL by the tree's behaviour rule. FILE is the file being opened, if
+ * that is the operation. A global function, so that the verifier checks it
+ * once rather than at every hook; its pointers are plain numbers, read
+ * with probes.
  */
-static __always_inline int check_in(struct dentry *dentry, struct file *file, __u32 op, __u32 signal,
-				    bool *in_tree)
+__noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op, __u32 signal)
 {
+	struct dentry *dentry = (struct dentry *)dentry_address;
+	struct file *file = (struct file *)file_address;
 	const struct mg_generation *live;
 	struct mg_task_label *label;
 	struct mg_object object;
@@ -612,7 +635,7 @@ static __always_inline int check_in(struct dentry *dentry, struct file *file, __
 	found = find_protected(dentry, generation, &object, &root_ino);
 	if (found == WALK_UNPROTECTED)
 		return 0;
-	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	label = current_label();
 	if (found == WALK_TOO_DEEP) {
 		if (live->mode == MG_MODE_ENFORCE) {
 			count(MG_COUNTER_DENIED);
@@ -623,12 +646,10 @@ static __always_inline int check_in(struct dentry *dentry, struct file *file, __
 		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, MG_TREE_UNKNOWN, MG_RULE_TOO_DEEP, label, dentry, 0);
 		return 0;
 	}
-	if (in_tree)
-		*in_tree = true;
 	index = generation * MG_MAX_TREES + (object.tree_id & (MG_MAX_TREES - 1));
 	tree = bpf_map_lookup_elem(&mg_trees, &index);
 	if (!tree)
-		return 0;
+		return CHECK_IN_TREE;
 
 	lineage = lineage_of(label);
 	scoring.generation = generation;
@@ -674,15 +695,17 @@ static __always_inline int check_in(struct dentry *dentry, struct file *file, __
 	if (scoring.signal != MG_SIGNAL_CANARY && scoring.signal != MG_SIGNAL_NONE)
 		scoring.signal = refine_signal(lineage, dentry, scoring.signal);
 	if (scoring.signal == MG_SIGNAL_NONE)
-		return 0;
+		return CHECK_IN_TREE;
 	if (score(&scoring))
 		return -EPERM;
-	return 0;
+	return CHECK_IN_TREE;
 }
 
 static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 signal)
 {
-	return check_in(dentry, NULL, op, signal, NULL);
+	if (medguard_check(maybe_null(dentry), 0, op, signal) < 0)
+		return -EPERM;
+	return 0;
 }
 
 /* The tree protecting DENTRY in the live generation, MG_TREE_UNKNOWN past the walk, or -1. */
@@ -799,7 +822,7 @@ int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 
 	if (ret)
 		return ret;
-	parent = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	parent = current_label();
 	if (!parent)
 		return 0;
 	/* A lineage the behaviour engine killed spawns no new workers. */
@@ -823,10 +846,11 @@ int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 	pending = bpf_task_storage_get(&mg_exec_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!pending)
 		return 0;
-	label = bpf_task_storage_get(&mg_labels, task, 0, 0);
+	label = current_label();
 	__builtin_memset(pending, 0, sizeof(*pending));
 	pending->label.flags = MG_LABEL_TRUSTED;
 	pending->starter_trusted = starter_trusted(task, label);
+	pending->label.lineage = label ? label->lineage : 0;
 	pending->from_launcher = label_trusted(label) && (label->flags & MG_LABEL_LAUNCHER);
 	/* A tracer can change what the new program does. */
 	if (task->ptrace)
@@ -908,7 +932,8 @@ int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 		goto done;
 	fresh = &pending->label;
 	/* exec changes what a task runs, not the lineage it belongs to */
-	fresh->lineage = label->lineage ? label->lineage : task->tgid;
+	if (!fresh->lineage)
+		fresh->lineage = task->tgid;
 	/*
 	 * Trust follows provenance: what an untrusted task starts is
 	 * untrusted, whatever it runs. A launcher starts afresh, and passes
@@ -962,7 +987,7 @@ static __always_inline bool opened_here(struct file *file, const struct mg_task_
 
 static __always_inline void remember_opener(struct file *file)
 {
-	struct mg_task_label *label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	struct mg_task_label *label = current_label();
 	struct opener opener = {
 		.tgid = bpf_get_current_pid_tgid() >> 32,
 		.label_flags = label ? label->flags : 0,
@@ -979,7 +1004,7 @@ static __always_inline void remember_opener(struct file *file)
  */
 static __always_inline int check_foreign_descriptor(struct file *file, __u32 op)
 {
-	struct mg_task_label *label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	struct mg_task_label *label = current_label();
 
 	if (label_trusted(label) || opened_here(file, label))
 		return 0;
@@ -1005,7 +1030,7 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC, MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
-	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	label = current_label();
 	if (label && !valid_trust(file->f_inode))
 		taint(label, file->f_path.dentry);
 	return 0;
@@ -1029,7 +1054,7 @@ int BPF_PROG(mg_ptrace_access_check, struct task_struct *child, unsigned int mod
 	target = bpf_task_storage_get(&mg_labels, child, 0, 0);
 	if (!label_trusted(target))
 		return 0;
-	tracer = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	tracer = current_label();
 	if (label_trusted(tracer))
 		return 0;
 	ptrace_refused(tracer, child->tgid);
@@ -1043,7 +1068,7 @@ int BPF_PROG(mg_ptrace_traceme, struct task_struct *parent, int ret)
 
 	if (ret)
 		return ret;
-	target = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	target = current_label();
 	if (!label_trusted(target))
 		return 0;
 	tracer = bpf_task_storage_get(&mg_labels, parent, 0, 0);
@@ -1059,7 +1084,6 @@ SEC("lsm/file_open")
 int BPF_PROG(mg_file_open, struct file *file, int ret)
 {
 	__u32 op = 0, signal = MG_SIGNAL_NONE;
-	bool in_tree = false;
 
 	if (ret)
 		return ret;
@@ -1091,10 +1115,12 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		signal = MG_SIGNAL_FIRST_WRITE;
 	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)
 		signal = MG_SIGNAL_ENUMERATE;
-	ret = check_in(file->f_path.dentry, file, op, signal, &in_tree);
-	if (!ret && in_tree && op != MG_OP_EXEC)
+	ret = medguard_check(maybe_null(file->f_path.dentry), maybe_null(file), op, signal);
+	if (ret < 0)
+		return -EPERM;
+	if (ret == CHECK_IN_TREE && op != MG_OP_EXEC)
 		remember_opener(file);
-	return ret;
+	return 0;
 }
 
 /*
@@ -1126,7 +1152,7 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 		if (this_write)
 			return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_ENTROPY);
 	}
-	label = bpf_task_storage_get(&mg_labels, bpf_get_current_task_btf(), 0, 0);
+	label = current_label();
 	if (!(lineage_flags(lineage_of(label)) & MG_LINEAGE_DENY_WRITES))
 		return 0;
 	return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_NONE);

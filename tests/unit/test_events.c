@@ -136,6 +136,42 @@ static void test_event_text(void)
 	free_policy(policy);
 }
 
+static void test_event_provenance(void)
+{
+	struct mg_event event = denied_write();
+	struct mg_event_names names = { .root_path = "/srv/emr", .exe = "/usr/bin/cat" };
+	char line[1024];
+
+	event.label_flags = MG_LABEL_UNTRUSTED_START | MG_LABEL_TRACED;
+	event.trust_source = MG_TRUST_PACKAGE;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"label\":\"untrusted\",\"trust\":\"package\",\"started_by\":\"untrusted\",\"traced\":true",
+		   "a verified file started by an untrusted task says why it is untrusted");
+
+	event.kind = MG_EVENT_LAUNCH;
+	event.verdict = MG_EVENT_DENIED;
+	event.label_flags = MG_LABEL_UNTRUSTED_START;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"event\":\"launch\",\"verdict\":\"denied\"", "a refused launch");
+	event.verdict = MG_EVENT_ALLOWED;
+	event.label_flags = MG_LABEL_TRUSTED | MG_LABEL_LAUNCHED;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"verdict\":\"allowed\"", "a launch");
+	ASSERT_HAS(line, "\"launched\":true", "the lineage is marked launched");
+
+	event.kind = MG_EVENT_PTRACE;
+	event.obj_ino = 4242;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"event\":\"ptrace\"", "a refused trace");
+	ASSERT_HAS(line, "\"other_pid\":4242", "the other end of the trace");
+
+	event.kind = MG_EVENT_ACCESS;
+	event.rule_index = MG_RULE_TOO_DEEP;
+	event.tree_id = MG_TREE_UNKNOWN;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"rule\":\"fail closed: the file lies deeper", "a walk that ran out says so");
+}
+
 int main(void)
 {
 	RUN(test_event_json_fields);
@@ -144,5 +180,6 @@ int main(void)
 	RUN(test_event_path_without_root);
 	RUN(test_event_truncates_safely);
 	RUN(test_event_text);
+	RUN(test_event_provenance);
 	return unit_done();
 }

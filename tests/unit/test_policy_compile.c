@@ -40,7 +40,8 @@ static const char full_policy[] =
 	"    score rename-ext 4; score unlink 2; score canary 100;\n"
 	"    at 20 alert; at 40 deny-writes; at 60 kill;\n"
 	"    exempt tool, emrd;\n"
-	"}\n";
+	"}\n"
+	"launcher admin exe \"/bin/echo\" signed-by it-release;\n";
 
 static struct compiled compile_full(void)
 {
@@ -93,7 +94,7 @@ static void test_programs(void)
 
 	if (!ASSERT_TRUE(p != NULL, "compiled"))
 		return;
-	ASSERT_EQ(p->nprograms, 3, "three programs");
+	ASSERT_EQ(p->nprograms, 4, "four programs");
 	ASSERT_STREQ(p->programs[0].name, "emrd", "the included program comes first");
 	ASSERT_EQ(p->programs[0].program_id, 1, "ids count from 1");
 	ASSERT_EQ(p->programs[0].required_key_id, 1, "signed-by it-release");
@@ -109,6 +110,9 @@ static void test_programs(void)
 	ASSERT_EQ(p->programs[2].program_id, 3, "id 3");
 	ASSERT_EQ(p->programs[2].flags, MG_PROGRAM_INTERPRETER, "interpreter flag");
 	ASSERT_EQ(p->programs[2].nexes, 2, "two exes");
+	ASSERT_STREQ(p->programs[3].name, "admin", "launcher");
+	ASSERT_EQ(p->programs[3].flags, MG_PROGRAM_LAUNCHER, "launcher flag");
+	ASSERT_EQ(p->programs[3].required_key_id, 1, "a launcher may require its own signer");
 	compiled_free(&c);
 }
 
@@ -261,7 +265,9 @@ static void test_describe(void)
 	ASSERT_HAS(text, "1. emrd: /bin/sh; must be signed by key it-release", "program");
 	ASSERT_HAS(text, "2. tool: /bin/true; trusted by any trust source; must have SHA-256 00112233445566778899aabbccddeeff",
 		   "digest");
-	ASSERT_HAS(text, "3. python (an interpreter: whatever it runs counts as unsigned)", "interpreter");
+	ASSERT_HAS(text, "3. python (an interpreter: run directly, it and whatever it starts count as unsigned)", "interpreter");
+	ASSERT_HAS(text, "4. admin (a launcher: starts a program signed with a policy key as a new signed lineage)",
+		   "launcher");
 	ASSERT_DIAG((struct compiled){ .diag = text }, "records emr (@DIR@/emr, @DIR@/pacs):", "records");
 	ASSERT_HAS(text, "canaries, any touch is an alarm: ", "canaries");
 	ASSERT_HAS(text, "  1. program emrd may read, write, create and rename.\n     from ", "rule in words");

@@ -48,7 +48,8 @@ static void test_ast_of_every_statement(void)
 		       "program emrd exe \"/opt/emrd\" signed-by it digest \"sha256:00\";\n"
 		       "interpreter py exe \"/usr/bin/python3\";\n"
 		       "on emr { allow emrd read, write; audit deny signed delete rename; default allow; }\n"
-		       "behaviour rw on emr { window 1500ms; score rename-ext 4; at 40 kill; }\n");
+		       "behaviour rw on emr { window 1500ms; score rename-ext 4; at 40 kill; }\n"
+		       "launcher admin exe \"/usr/local/sbin/medguard-exec\" signed-by it;\n");
 	ASSERT_EQ(p.diag.nerrors, 0, "no errors");
 	ASSERT_EQ(p.ast.nmodes, 1, "mode");
 	ASSERT_EQ(p.ast.modes[0].mode, MG_MODE_ENFORCE, "enforce");
@@ -64,6 +65,9 @@ static void test_ast_of_every_statement(void)
 	ASSERT_STREQ(p.ast.programs[0].digest, "sha256:00", "digest text, checked later");
 	ASSERT_FALSE(p.ast.programs[0].interpreter, "program");
 	ASSERT_TRUE(p.ast.programs[1].interpreter, "interpreter");
+	ASSERT_TRUE(p.ast.programs[2].launcher, "launcher");
+	ASSERT_FALSE(p.ast.programs[2].interpreter, "a launcher is no interpreter");
+	ASSERT_STREQ(p.ast.programs[2].signed_by, "it", "launcher signed-by");
 	ASSERT_EQ(p.ast.ons[0].nrules, 2, "two rules");
 	ASSERT_EQ(p.ast.ons[0].rules[0].ops, MG_OP_READ | MG_OP_WRITE, "ops with a comma");
 	ASSERT_EQ(p.ast.ons[0].rules[0].subject.kind, MG_SUBJECT_PROGRAM, "a bare name is a program");
@@ -313,7 +317,7 @@ static const struct {
 	const char *error;
 } syntax_errors[] = {
 	{ "= ;", "1:1: error: unexpected character '='" },
-	{ "frobnicate;", "1:1: error: expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, on or behaviour, found 'frobnicate'" },
+	{ "frobnicate;", "1:1: error: expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, on or behaviour, found 'frobnicate'" },
 	{ "include emr;", "1:9: error: expected the file to include, in double quotes, found 'emr'" },
 	{ "mode enforce", "1:13: error: expected ';' to end the mode statement, found end of file" },
 	{ "mode 1;", "1:6: error: expected 'enforce' or 'audit' after 'mode', found '1'" },
@@ -328,6 +332,8 @@ static const struct {
 	{ "canary r 1;", "1:10: error: expected a canary file or pattern in double quotes, found '1'" },
 	{ "program \"p\";", "1:9: error: expected a name after 'program', found \"p\"" },
 	{ "interpreter 1;", "1:13: error: expected a name after 'interpreter', found '1'" },
+	{ "launcher 1;", "1:10: error: expected a name after 'launcher', found '1'" },
+	{ "launcher l \"/x\";", "1:12: error: expected 'exe' and the program's files after 'l', found \"/x\"" },
 	{ "program p \"/x\";", "1:11: error: expected 'exe' and the program's files after 'p', found \"/x\"" },
 	{ "program p exe p;", "1:15: error: expected an executable path in double quotes, found 'p'" },
 	{ "program p exe \"/x\" signed;", "1:20: error: expected 'signed-by', 'digest' or ';' after the exe list, found 'signed'" },

@@ -231,15 +231,24 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		goto cleanup;
 	}
 	/* Everything that can be checked before touching the kernel is. */
+	progress(&daemon, "compiling %s", daemon.policy_file);
 	daemon.policy = compile(&daemon, &daemon.trust);
 	if (!daemon.policy)
 		goto cleanup;
+	progress(&daemon, "loading the BPF programs (the verifier takes a while under emulation)");
 	daemon.loader = mg_loader_open(&loader_options);
 	if (!daemon.loader)
 		goto cleanup;
+	progress(&daemon, "verifying what the trust sources vouch for");
 	fill_trust(&daemon);
+	progress(&daemon, "%lu trusted files in the kernel; applying the policy", daemon.trusted_files);
 	if (mg_loader_apply(daemon.loader, daemon.policy, stderr)) {
 		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
+		goto cleanup;
+	}
+	progress(&daemon, "labelling the processes that ran before medguard");
+	if (label_running_processes(&daemon)) {
+		fprintf(stderr, "medguard: cannot read /proc to label the running processes; is /proc mounted?\n");
 		goto cleanup;
 	}
 	daemon.kfuncs_status = mg_kfuncs_probe(&daemon.kfuncs);
@@ -264,6 +273,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		fclose(pid_file);
 	}
 	write_status(&daemon);
+	daemon.started = true;
 	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
 
 	while (!stop_requested) {

@@ -32,11 +32,20 @@ struct daemon {
 	unsigned long trusted_files;
 	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
 	bool libraries_scanned; /* the libraries mapped when it started */
+	bool started;           /* enforcing: what it does now is no longer its start */
 	__u64 lost_reported;
 };
 
 /* One line about the daemon itself, in the same stream as the events (log.c). */
 void say(struct daemon *daemon, const char *what, const char *detail);
+/*
+ * One line on stderr about what a start or a reload is doing, so that
+ * whoever waits for it sees it move (log.c).
+ */
+void progress(struct daemon *daemon, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* labels.c: labels every process that ran before the daemon; 0 or -errno. */
+int label_running_processes(struct daemon *daemon);
 
 /* trust_feed.c */
 bool trust_path(struct daemon *daemon, const char *path);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the daemon says about itself: JSON lines among the events, and syslog. */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
 
@@ -16,4 +17,16 @@ void say(struct daemon *daemon, const char *what, const char *detail)
 	fflush(daemon->out);
 	if (daemon->syslog)
 		syslog(LOG_NOTICE, "%s: %s", what, detail);
+}
+
+void progress(struct daemon *daemon, const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "medguard: %s: ", daemon->started ? "reload" : "starting");
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+	fflush(stderr);
 }

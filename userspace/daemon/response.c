@@ -37,7 +37,7 @@ void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action)
 	char quarantine[128], procs[160], detail[256];
 	struct dirent *entry;
 	unsigned int stopped = 0;
-	__u32 task_lineage;
+	struct mg_task_label label;
 	DIR *proc;
 	pid_t pid;
 
@@ -56,8 +56,8 @@ void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action)
 		return;
 	while ((entry = readdir(proc))) {
 		pid = (pid_t)strtol(entry->d_name, NULL, 10);
-		if (pid <= 1 || pid == getpid() || mg_loader_lineage_of(daemon->loader, pid, &task_lineage) ||
-		    task_lineage != lineage)
+		if (pid <= 1 || pid == getpid() || mg_loader_label_of(daemon->loader, pid, &label) ||
+		    label.lineage != lineage)
 			continue;
 		if (action == MG_ACTION_KILL)
 			stopped += kill(pid, SIGKILL) == 0;

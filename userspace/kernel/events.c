@@ -85,6 +85,10 @@ static const char *kind_name(__u32 kind)
 		return "trust-miss";
 	case MG_EVENT_BEHAVIOUR:
 		return "behaviour";
+	case MG_EVENT_LAUNCH:
+		return "launch";
+	case MG_EVENT_PTRACE:
+		return "ptrace";
 	}
 	return "unknown";
 }
@@ -146,6 +150,8 @@ static const char *program_name(const struct mg_event *event, const struct mg_po
 
 static const char *rule_text(const struct mg_event *event, const struct mg_policy_tree *tree)
 {
+	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_TOO_DEEP)
+		return "fail closed: the file lies deeper than the walk to its records root reaches";
 	if (!tree)
 		return NULL;
 	if (event->rule_index == MG_RULE_DEFAULT)
@@ -229,6 +235,14 @@ size_t mg_event_to_json(const struct mg_event *event, const struct mg_event_name
 	put_json_string(&buffer, names->exe ? names->exe : "");
 	put(&buffer, ",\"label\":\"%s\",\"trust\":\"%s\"", label_name(event->label_flags),
 	    mg_trust_source_name(event->trust_source));
+	if (event->label_flags & MG_LABEL_UNTRUSTED_START)
+		put(&buffer, ",\"started_by\":\"untrusted\"");
+	if (event->label_flags & MG_LABEL_TRACED)
+		put(&buffer, ",\"traced\":true");
+	if (event->label_flags & MG_LABEL_LAUNCHED)
+		put(&buffer, ",\"launched\":true");
+	if (event->kind == MG_EVENT_PTRACE)
+		put(&buffer, ",\"other_pid\":%llu", (unsigned long long)event->obj_ino);
 	if (program) {
 		put(&buffer, ",\"program\":");
 		put_json_string(&buffer, program);

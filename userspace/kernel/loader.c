@@ -486,19 +486,52 @@ void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key 
 	bpf_map_delete_elem(bpf_map__fd(loader->skel->maps.mg_trust), key);
 }
 
-int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage)
+int mg_loader_label_of(const struct mg_loader *loader, pid_t pid, struct mg_task_label *label)
 {
-	struct mg_task_label label;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
 
 	if (pidfd < 0)
 		return -errno;
-	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, &label))
+	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, label))
 		err = -errno;
-	else
-		*lineage = label.lineage;
 	close(pidfd);
 	return err;
+}
+
+int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_update_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, label, BPF_NOEXIST))
+		err = -errno;
+	close(pidfd);
+	return err;
+}
+
+void mg_loader_labels_complete(struct mg_loader *loader)
+{
+	loader->skel->bss->labels_complete = 1;
+}
+
+int mg_loader_trust_of(const struct mg_loader *loader, const struct mg_trust_key *key, __s64 ctime_sec,
+		       __u32 ctime_nsec, struct mg_trust *trust)
+{
+	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_trust), key, trust))
+		return -ENOENT;
+	if (trust->ctime_sec != ctime_sec || trust->ctime_nsec != ctime_nsec)
+		return -ENOENT;
+	return 0;
+}
+
+int mg_loader_program_of(const struct mg_loader *loader, __u64 dev, __u64 ino, struct mg_program *program)
+{
+	struct mg_program_key key = { .dev = dev, .ino = ino, .generation = mg_loader_generation(loader) };
+
+	if (bpf_map_lookup_elem(bpf_map__fd(loader->skel->maps.mg_programs), &key, program))
+		return -ENOENT;
+	return 0;
 }
 
 struct bpf_map *mg_loader_events_map(const struct mg_loader *loader)

@@ -39,8 +39,24 @@ int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *ke
 /* Withdraws the kernel's trust in the file KEY. */
 void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key *key);
 
-/* The lineage in the kernel label of process PID; 0 or -errno (-ENOENT: no label). */
-int mg_loader_lineage_of(const struct mg_loader *loader, pid_t pid, __u32 *lineage);
+/* The kernel label of process PID; 0 or -errno (-ENOENT: no label). */
+int mg_loader_label_of(const struct mg_loader *loader, pid_t pid, struct mg_task_label *label);
+
+/* Gives process PID its first label; -EEXIST when the kernel labelled it already. */
+int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label);
+
+/*
+ * From now on a task without a label starts nothing trusted, but for the
+ * kernel's own tasks and PID 1: every process that ran before is labelled.
+ */
+void mg_loader_labels_complete(struct mg_loader *loader);
+
+/* The kernel's trust entry of file KEY, valid for its change time; 0 or -ENOENT. */
+int mg_loader_trust_of(const struct mg_loader *loader, const struct mg_trust_key *key, __s64 ctime_sec,
+		       __u32 ctime_nsec, struct mg_trust *trust);
+
+/* The policy program of file (DEV, INO) in the live generation; 0 or -ENOENT. */
+int mg_loader_program_of(const struct mg_loader *loader, __u64 dev, __u64 ino, struct mg_program *program);
 
 int mg_loader_events_fd(const struct mg_loader *loader);
 /* The kernel trust map, for the module's exec-trust programs to fill. */

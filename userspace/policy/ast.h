@@ -59,6 +59,7 @@ struct mg_ast_program {
 	char *name;
 	struct mg_loc loc;
 	bool interpreter;
+	bool launcher;
 	struct mg_ast_paths exes;
 	char *signed_by; /* NULL: any trust source */
 	struct mg_loc signed_by_loc;

@@ -497,7 +497,7 @@ static void check_programs(struct checker *c)
 
 	for (size_t i = 0; i < c->nprograms && !c->diag->full; i++) {
 		struct mg_ast_program *program = &ast->programs[i];
-		const char *what = program->interpreter ? "interpreter" : "program";
+		const char *what = program->interpreter ? "interpreter" : program->launcher ? "launcher" : "program";
 
 		if (check_name(c, program->name, &program->loc, what) &&
 		    find_program(c, program->name) != (int)i) {

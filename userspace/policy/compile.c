@@ -64,7 +64,8 @@ static bool compile_programs(struct mg_policy *policy, const struct mg_ast *ast)
 
 		policy->nprograms = i + 1;
 		program->program_id = (__u32)i + 1;
-		program->flags = source->interpreter ? MG_PROGRAM_INTERPRETER : 0;
+		program->flags = (source->interpreter ? MG_PROGRAM_INTERPRETER : 0) |
+				 (source->launcher ? MG_PROGRAM_LAUNCHER : 0);
 		program->required_key_id = source->key_id;
 		program->has_digest = source->digest != NULL;
 		memcpy(program->digest, source->digest_bytes, sizeof(program->digest));

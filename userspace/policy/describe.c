@@ -61,7 +61,9 @@ static void describe_programs(const struct mg_policy *policy, FILE *out)
 
 		fprintf(out, "  %u. %s%s: ", program->program_id, program->name,
 			program->flags & MG_PROGRAM_INTERPRETER
-				? " (an interpreter: whatever it runs counts as unsigned)"
+				? " (an interpreter: run directly, it and whatever it starts count as unsigned)"
+			: program->flags & MG_PROGRAM_LAUNCHER
+				? " (a launcher: starts a program signed with a policy key as a new signed lineage)"
 				: "");
 		print_list(out, program->exes, program->nexes, ", ");
 		if (program->required_key_id && program->required_key_id <= policy->nkeys)

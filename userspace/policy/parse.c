@@ -46,7 +46,7 @@ struct parser {
 
 static const char *const statement_keywords[] = {
 	"include", "mode", "key", "allowlist", "trust", "records", "canary",
-	"program", "interpreter", "on", "behaviour",
+	"program", "interpreter", "launcher", "on", "behaviour",
 };
 
 static const char *const rule_keywords[] = { "allow", "deny", "audit", "default" };
@@ -623,11 +623,14 @@ static bool parse_program_option(struct parser *p, struct mg_ast_program *progra
 }
 
 /*
- * program = ( "program" | "interpreter" ) NAME "exe" string_list
+ * program = ( "program" | "interpreter" | "launcher" ) NAME "exe" string_list
  *           { program_option } ";" ;
  */
-static bool parse_program(struct parser *p, bool interpreter)
+static bool parse_program(struct parser *p, const char *keyword)
 {
+	char name_expected[64], statement[64];
+	bool interpreter = !strcmp(keyword, "interpreter");
+
 	struct mg_ast *ast = p->ctx->ast;
 	struct mg_ast_program *program;
 
@@ -637,8 +640,10 @@ static bool parse_program(struct parser *p, bool interpreter)
 	}
 	program = &ast->programs[ast->nprograms];
 	program->interpreter = interpreter;
-	program->name = take_name(p, interpreter ? "a name after 'interpreter'" : "a name after 'program'",
-				  &program->loc);
+	program->launcher = !strcmp(keyword, "launcher");
+	snprintf(name_expected, sizeof(name_expected), "a name after '%s'", keyword);
+	snprintf(statement, sizeof(statement), "the %s statement", keyword);
+	program->name = take_name(p, name_expected, &program->loc);
 	if (!program->name)
 		return false;
 	ast->nprograms++;
@@ -651,17 +656,22 @@ static bool parse_program(struct parser *p, bool interpreter)
 	while (p->tok.kind != MG_TOKEN_SEMICOLON && !starts_statement(p))
 		if (!parse_program_option(p, program))
 			return false;
-	return expect_end(p, interpreter ? "the interpreter statement" : "the program statement");
+	return expect_end(p, statement);
 }
 
 static bool parse_plain_program(struct parser *p)
 {
-	return parse_program(p, false);
+	return parse_program(p, "program");
 }
 
 static bool parse_interpreter(struct parser *p)
 {
-	return parse_program(p, true);
+	return parse_program(p, "interpreter");
+}
+
+static bool parse_launcher(struct parser *p)
+{
+	return parse_program(p, "launcher");
 }
 
 /*
@@ -1103,8 +1113,8 @@ static void parse_statement(struct parser *p)
 		{ "key", parse_key },		  { "allowlist", parse_allowlist },
 		{ "trust", parse_trust },	  { "records", parse_records },
 		{ "canary", parse_canary },	  { "program", parse_plain_program },
-		{ "interpreter", parse_interpreter }, { "on", parse_on },
-		{ "behaviour", parse_behaviour },
+		{ "interpreter", parse_interpreter }, { "launcher", parse_launcher },
+		{ "on", parse_on },		  { "behaviour", parse_behaviour },
 	};
 
 	for (size_t i = 0; p->tok.kind == MG_TOKEN_WORD && i < ARRAY_SIZE(statements); i++) {
@@ -1114,7 +1124,7 @@ static void parse_statement(struct parser *p)
 			synchronize(p);
 		return;
 	}
-	syntax_error(p, "expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, on or behaviour");
+	syntax_error(p, "expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, on or behaviour");
 	synchronize(p);
 }
 
