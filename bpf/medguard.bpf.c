@@ -909,10 +909,12 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	/* A program is who the policy says only while its file is the one verified. */
 	if (!trust || (program->required_key_id && trust->key_id != program->required_key_id))
 		return 0;
-	if ((program->flags & MG_PROGRAM_LAUNCHER) && !depth)
+	/* A script is its own program, not its interpreter's. */
+	if (depth)
+		return 0;
+	if (program->flags & MG_PROGRAM_LAUNCHER)
 		pending->launcher = true;
-	if (!pending->label.program_id)
-		pending->label.program_id = program->program_id;
+	pending->label.program_id = program->program_id;
 	return 0;
 }
 
