@@ -159,6 +159,38 @@ new_key() {
 	openssl pkey -in "$WORK/$name.key" -pubout -out "$WORK/$name.pub" 2>/dev/null
 }
 
+# Trust follows provenance: this shell (and everything it starts) is an
+# untrusted lineage. What a test runs as a trusted program goes through the
+# launcher: `trusted CMD...` starts CMD as a new trusted lineage. The
+# launcher passes trust only to a program signed with a policy key, so it
+# starts TRUSTED_EXEC, a signed copy of medguard-exec that is no launcher,
+# which then runs CMD: CMD is trusted if something vouches for its file (a
+# signature, the allowlist, a package). A test policy that runs anything
+# trusted includes "$LAUNCHER_POLICY".
+LAUNCH=$WORK/launch/medguard-exec
+TRUSTED_EXEC=$WORK/launch/trusted-exec
+LAUNCHER_POLICY=$WORK/launch/launcher.policy
+setup_launcher() {
+	mkdir -p "$WORK/launch"
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/launch/launcher.key" 2>/dev/null
+	openssl pkey -in "$WORK/launch/launcher.key" -pubout -out "$WORK/launch/launcher.pub" 2>/dev/null
+	cp "$REPO/build/medguard-exec" "$LAUNCH"
+	cp "$REPO/build/medguard-exec" "$TRUSTED_EXEC"
+	"$MEDGUARD" sign "$LAUNCH" --key "$WORK/launch/launcher.key" >/dev/null
+	"$MEDGUARD" sign "$TRUSTED_EXEC" --key "$WORK/launch/launcher.key" >/dev/null
+	cat >"$LAUNCHER_POLICY" <<POLICY
+key test-launcher "$WORK/launch/launcher.pub";
+launcher test-launcher exe "$LAUNCH" signed-by test-launcher;
+program test-trusted-exec exe "$TRUSTED_EXEC" signed-by test-launcher;
+POLICY
+}
+setup_launcher
+
+# trusted CMD...: CMD as a trusted lineage (a clean environment, no descriptor beyond 0-2).
+trusted() {
+	"$LAUNCH" "$TRUSTED_EXEC" "$@"
+}
+
 # A fresh copy of mg_try, unsigned, at $1.
 fresh_try() {
 	cp "$MG_TRY_BUILT" "$1"

@@ -26,6 +26,7 @@
 #include "internal.h"
 
 #define POLL_MS 200
+#define PACKAGES_QUIET_MS 1000
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -99,7 +100,7 @@ static void report_lost_events(struct daemon *daemon)
 }
 
 /* The trust store for what POLICY names as trust sources; NULL after saying why. */
-static struct mg_trust_ctx *trust_of(const struct mg_policy *policy)
+static struct mg_trust_ctx *trust_of(struct daemon *daemon, const struct mg_policy *policy)
 {
 	struct mg_trust_source_key *keys = calloc(policy->nkeys ? policy->nkeys : 1, sizeof(*keys));
 	struct mg_trust_sources sources = {
@@ -120,6 +121,8 @@ static struct mg_trust_ctx *trust_of(const struct mg_policy *policy)
 							 .key_id = policy->keys[i].key_id };
 	ctx = mg_trust_ctx_new(&sources, stderr);
 	free(keys);
+	if (ctx)
+		mg_trust_ctx_use_cache(ctx, daemon->digests);
 	return ctx;
 }
 
@@ -144,12 +147,57 @@ static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **tr
 	}
 	if (daemon->mode_override >= 0)
 		policy->mode = daemon->mode_override;
-	*trust = trust_of(policy);
+	*trust = trust_of(daemon, policy);
 	if (!*trust) {
 		mg_policy_free(policy);
 		return NULL;
 	}
 	return policy;
+}
+
+/* The digests verified before, from MG_DIGEST_CACHE_FILE; without it every file is hashed. */
+static void load_digests(struct daemon *daemon)
+{
+	long loaded = mg_digest_cache_load(daemon->digests, MG_DIGEST_CACHE_FILE);
+
+	if (loaded >= 0)
+		progress(daemon, "%ld digests in the cache %s", loaded, MG_DIGEST_CACHE_FILE);
+	else if (loaded == -EPERM)
+		fprintf(stderr, "medguard: ignoring the digest cache %s: it must be a file of root's that only root "
+				"may write; every file is hashed\n", MG_DIGEST_CACHE_FILE);
+	else if (loaded != -ENOENT)
+		fprintf(stderr, "medguard: cannot read the digest cache %s: %s; every file is hashed\n",
+			MG_DIGEST_CACHE_FILE, strerror((int)-loaded));
+}
+
+void refresh_packages(struct daemon *daemon)
+{
+	struct mg_trust_ctx *trust = trust_of(daemon, daemon->policy);
+
+	daemon->packages_changed = false;
+	if (!trust) {
+		say(daemon, "packages-stale", "dpkg's database could not be read again; the packages trusted before stay trusted");
+		return;
+	}
+	mg_trust_ctx_free(daemon->trust);
+	daemon->trust = trust;
+	trust_packages(daemon);
+	save_digests(daemon);
+	write_status(daemon);
+	say(daemon, "packages-refreshed", MG_DPKG_ADMINDIR);
+}
+
+/* dpkg writes its status at every step: the packages are read again once it pauses for a second. */
+static void refresh_packages_when_quiet(struct daemon *daemon)
+{
+	struct timespec now;
+
+	if (!daemon->packages_changed)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - daemon->packages_changed_at.tv_sec) * 1000 +
+		    (now.tv_nsec - daemon->packages_changed_at.tv_nsec) / 1000000 >= PACKAGES_QUIET_MS)
+		refresh_packages(daemon);
 }
 
 /* A new policy, all or nothing: on any failure the running one stays in force. */
@@ -225,16 +273,21 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		fprintf(stderr, "medguard: out of memory\n");
 		goto cleanup;
 	}
+	daemon.digests = mg_digest_cache_new();
+	if (!daemon.digests) {
+		fprintf(stderr, "medguard: out of memory\n");
+		goto cleanup;
+	}
 	daemon.watch = mg_trust_watch_new();
 	if (!daemon.watch) {
 		fprintf(stderr, "medguard: cannot watch for signed files: %s\n", strerror(errno));
 		goto cleanup;
 	}
 	/* Everything that can be checked before touching the kernel is. */
-	progress(&daemon, "compiling %s", daemon.policy_file);
 	daemon.policy = compile(&daemon, &daemon.trust);
 	if (!daemon.policy)
 		goto cleanup;
+	load_digests(&daemon);
 	progress(&daemon, "loading the BPF programs (the verifier takes a while under emulation)");
 	daemon.loader = mg_loader_open(&loader_options);
 	if (!daemon.loader)
@@ -297,6 +350,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 			reload(&daemon);
 		}
 		report_lost_events(&daemon);
+		refresh_packages_when_quiet(&daemon);
 	}
 	ring_buffer__consume(daemon.events);
 	say(&daemon, "stopped", "protection removed on request");
@@ -313,6 +367,7 @@ cleanup:
 	mg_trust_ctx_free(daemon.trust);
 	mg_policy_free(daemon.policy);
 	mg_path_set_free(daemon.vouched);
+	mg_digest_cache_free(daemon.digests);
 	if (daemon.out && daemon.out != stdout)
 		fclose(daemon.out);
 	return status;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <bpf/libbpf.h>
 
@@ -33,6 +34,9 @@ struct daemon {
 	struct mg_path_set *vouched; /* every path the daemon put into the trust map, re-verified on reload */
 	bool libraries_scanned; /* the libraries mapped when it started */
 	bool started;           /* enforcing: what it does now is no longer its start */
+	struct mg_digest_cache *digests; /* kept in MG_DIGEST_CACHE_FILE across starts */
+	bool packages_changed;  /* dpkg's status file changed: a package came, went or changed */
+	struct timespec packages_changed_at;
 	__u64 lost_reported;
 };
 
@@ -52,6 +56,13 @@ bool trust_path(struct daemon *daemon, const char *path);
 void reverify_vouched(struct daemon *daemon);
 void fill_trust(struct daemon *daemon);
 void trust_changed(const char *path, void *arg);
+/* Puts every packaged executable and library the kernel does not trust yet into its map. */
+void trust_packages(struct daemon *daemon);
+/* Writes the digest cache, saying so on failure. */
+void save_digests(struct daemon *daemon);
+
+/* daemon.c: dpkg's database again, and the packaged files that changed with it. */
+void refresh_packages(struct daemon *daemon);
 
 /* response.c */
 void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);

@@ -19,6 +19,9 @@ void write_status(struct daemon *daemon)
 	fprintf(file, "pid %d\npolicy %s\ngeneration %u\nmode %s\ntrusted-files %lu\n", getpid(),
 		daemon->policy_file, mg_loader_generation(daemon->loader),
 		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
+	if (daemon->digests)
+		fprintf(file, "digest-cache %zu entries in %s\n", mg_digest_cache_count(daemon->digests),
+			MG_DIGEST_CACHE_FILE);
 	if (daemon->kfuncs_status == 0 && daemon->kfuncs.usable)
 		fprintf(file, "kfuncs module (abi %u, entropy self-test %u/%u millibits, %d keys)\n",
 			daemon->kfuncs.abi_version, daemon->kfuncs.entropy_uniform, daemon->kfuncs.entropy_constant,

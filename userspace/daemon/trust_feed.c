@@ -5,11 +5,14 @@
  * again when a watched file changes or a policy is reloaded.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -104,6 +107,72 @@ static int trust_scanned(const char *path, const struct stat *st, void *arg)
 	return 0;
 }
 
+/* Code a package ships: a file with an execute bit, or a shared object (NAME.so, NAME.so.N). */
+static bool packaged_code(const char *path, const struct stat *st)
+{
+	const char *name = strrchr(path, '/'), *so;
+
+	if (!S_ISREG(st->st_mode))
+		return false;
+	if (st->st_mode & 0111)
+		return true;
+	so = strstr(name ? name : path, ".so");
+	return so && (so[3] == '\0' || so[3] == '.');
+}
+
+/* Whether the kernel trusts the file at PATH as it is now. */
+static bool trusted_in_kernel(struct daemon *daemon, const char *path, const struct stat *st)
+{
+	struct mg_trust_key key = { .dev = mg_superblock_dev(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, st),
+				    .ino = st->st_ino };
+	struct mg_trust trust;
+
+	return mg_loader_trust_of(daemon->loader, &key, st->st_ctim.tv_sec, (__u32)st->st_ctim.tv_nsec, &trust) == 0;
+}
+
+void trust_packages(struct daemon *daemon)
+{
+	const struct mg_dpkg *dpkg = mg_trust_ctx_packages(daemon->trust);
+	const char *previous = "";
+	size_t i, n, checked = 0;
+	struct stat st;
+
+	if (!dpkg)
+		return;
+	n = mg_dpkg_file_count(dpkg);
+	for (i = 0; i < n; i++) {
+		const char *path = mg_dpkg_file_at(dpkg, i)->path;
+
+		if (!strcmp(path, previous))
+			continue;
+		previous = path;
+		if (lstat(path, &st) || !packaged_code(path, &st) || trusted_in_kernel(daemon, path, &st))
+			continue;
+		trust_path(daemon, path);
+		if (++checked % 2000 == 0)
+			progress(daemon, "verified %zu packaged executables and libraries (%zu of %zu package files)",
+				 checked, i, n);
+	}
+	if (checked)
+		progress(daemon, "verified %zu packaged executables and libraries (%zu digests from the cache)",
+			 checked, daemon->digests ? mg_digest_cache_hits(daemon->digests) : 0);
+}
+
+void save_digests(struct daemon *daemon)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	if (!daemon->digests || !mg_digest_cache_count(daemon->digests))
+		return;
+	snprintf(dir, sizeof(dir), "%s", MG_DIGEST_CACHE_FILE);
+	mkdir(dirname(dir), 0700);
+	err = mg_digest_cache_save(daemon->digests, MG_DIGEST_CACHE_FILE);
+	if (err)
+		fprintf(stderr, "medguard: cannot write the digest cache %s: %s; the next start hashes again\n",
+			MG_DIGEST_CACHE_FILE, strerror(-err));
+}
+
 /* Verifies what the policy names and tells the kernel which files are trusted. */
 void fill_trust(struct daemon *daemon)
 {
@@ -128,12 +197,24 @@ void fill_trust(struct daemon *daemon)
 		mg_trust_watch_add_dir(daemon->watch, policy->trust_scan[i]);
 		mg_trust_scan(policy->trust_scan[i], MG_TRUST_SCAN_MAX_DEPTH, trust_scanned, daemon, stderr);
 	}
+	if (policy->trust_packages) {
+		/* dpkg rewrites its status file at every step of an install, upgrade or removal. */
+		mg_trust_watch_add_dir(daemon->watch, MG_DPKG_ADMINDIR);
+		trust_packages(daemon);
+	}
+	save_digests(daemon);
 }
 
 /* A watched file changed: signed, replaced or moved in. */
 void trust_changed(const char *path, void *arg)
 {
 	struct daemon *daemon = arg;
+
+	if (!strcmp(path, MG_DPKG_ADMINDIR "/status")) {
+		daemon->packages_changed = true;
+		clock_gettime(CLOCK_MONOTONIC, &daemon->packages_changed_at);
+		return;
+	}
 
 	if (trust_path(daemon, path))
 		say(daemon, "trusted", path);

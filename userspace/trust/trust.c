@@ -23,7 +23,44 @@ struct mg_trust_ctx {
 	struct mg_keyring *keyring;
 	struct mg_allowlist *allowlist;
 	struct mg_dpkg *dpkg; /* NULL without trust_packages */
+	struct mg_digest_cache *cache; /* the caller's, or NULL */
 };
+
+void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache)
+{
+	ctx->cache = cache;
+}
+
+const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx)
+{
+	return ctx->dpkg;
+}
+
+/* The digests of FD, from the cache when it has every one, else hashed (and remembered). */
+static int digests_of(const struct mg_trust_ctx *ctx, int fd, const struct stat *st, const EVP_MD *const mds[],
+		      size_t nmds, unsigned char digests[][EVP_MAX_MD_SIZE])
+{
+	struct mg_file_identity identity;
+	size_t i;
+	int ret;
+
+	if (ctx->cache) {
+		mg_file_identity_of(fd, st, &identity);
+		for (i = 0; i < nmds; i++)
+			if (mg_digest_cache_get(ctx->cache, &identity, EVP_MD_get_type(mds[i]), digests[i]) !=
+			    (unsigned int)EVP_MD_get_size(mds[i]))
+				break;
+		if (i == nmds)
+			return 0;
+	}
+	ret = mg_trust_hash_fd(fd, st, mds, nmds, digests);
+	if (ret || !ctx->cache)
+		return ret;
+	for (i = 0; i < nmds; i++)
+		mg_digest_cache_put(ctx->cache, &identity, EVP_MD_get_type(mds[i]), digests[i],
+				    (unsigned int)EVP_MD_get_size(mds[i]));
+	return 0;
+}
 
 const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx)
 {
@@ -396,7 +433,7 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 	}
 
 	if (nmds) {
-		ret = mg_trust_hash_fd(fd, &st, mds, nmds, digests);
+		ret = digests_of(ctx, fd, &st, mds, nmds, digests);
 		if (ret == -ESTALE) {
 			explain(why, why_size, "it changed while it was verified; evaluate it again once nothing writes it");
 			ret = MG_TRUST_NONE;

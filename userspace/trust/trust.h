@@ -21,6 +21,7 @@
 #include "imasig.h"
 #include "allowlist.h"
 #include "keyring.h"
+#include "cache.h"
 #include "dpkg.h"
 #include "watch.h"
 
@@ -58,6 +59,15 @@ struct mg_trust_ctx *mg_trust_ctx_new(const struct mg_trust_sources *sources, FI
 struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_trust_sources *sources, const char *dpkg_admindir,
 					 FILE *diag);
 void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
+
+/*
+ * Digests are taken from CACHE (the caller's, kept alive while CTX is used)
+ * when it has them for the very version of a file, and put there when hashed.
+ */
+void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache);
+
+/* dpkg's database as loaded for `trust packages`, or NULL. */
+const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx);
 
 /* The allowlists, for the files they name by path. */
 const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
