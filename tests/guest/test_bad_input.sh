@@ -18,7 +18,9 @@ refused() {
 	timeout 60 "$MEDGUARD" run --policy "$WORK/bad.policy" --output "$WORK/bad.events" 2>"$WORK/bad.err" &
 	wait $!
 	status=$?
-	lines=$(wc -l <"$WORK/bad.err")
+	# (the daemon's "medguard: starting: ..." progress lines, after the
+	# policy compiled, are not error output)
+	lines=$(grep -vc '^medguard: starting: ' "$WORK/bad.err")
 	if [ "$status" -ne 0 ] && [ "$status" -lt 124 ] && grep -qE "$pattern" "$WORK/bad.err" && [ "$lines" -le "$max_lines" ] &&
 		[ ! -e /sys/fs/bpf/medguard ]; then
 		ok "bad input: $name is refused in $lines line(s), nothing loaded"
@@ -61,13 +63,16 @@ fresh_try "$WORK/corrupt"
 setfattr -n security.ima -v 0x030204deadbeef0010ffffffffffffffffffffffffffffffffff "$WORK/corrupt"
 cat >"$WORK/good.policy" <<POLICY
 mode enforce;
+include "$LAUNCHER_POLICY";
 key k "$WORK/bad.pub";
 program corrupt exe "$WORK/corrupt";
 records r "$records";
 on r { allow signed read; deny unsigned all; }
 POLICY
 if start_medguard "$WORK/good.policy"; then
-	expect "bad input: a program with a corrupt signature is untrusted" 1 "$WORK/corrupt" read "$records/a.txt"
+	# through the launcher, which starts a validly signed program trusted
+	expect "bad input: a program with a corrupt signature is untrusted" 1 "$LAUNCH" "$WORK/corrupt" read "$records/a.txt"
+	check "bad input: its launch is refused, as an event" wait_event '"event":"launch"' '"verdict":"denied"' "$WORK/corrupt"
 	check "bad input: the daemon survives a corrupt signature" kill -0 "$MEDGUARD_PID"
 	stop_medguard
 else

@@ -3,7 +3,9 @@
 # deleting records is scored per lineage, alerted on, has its writes denied
 # (before any kill) and is killed with its whole lineage; a canary is an
 # instant maximum; with the module, a high-entropy write into a record
-# scores. The attack and benign corpora are in test_behaviour.sh.
+# scores. The attack and benign corpora are in test_behaviour.sh. Each
+# lineage is a trusted one (started by lib.sh's launcher, running an
+# allowlisted bash on a script), so that what stops it is its behaviour.
 . "$(dirname "$0")/lib.sh"
 
 # The module measures write entropy; on 6.1 its crypto dependencies are modules.
@@ -19,9 +21,22 @@ new_key behaviour
 fresh_try "$bin/tool"
 "$MEDGUARD" sign "$bin/tool" --key "$WORK/behaviour.key" >/dev/null
 T=$bin/tool
+# bash, with what it maps, and the helpers the scripts run, allowlisted:
+# `trusted bash SCRIPT` is then a trusted lineage (bash is no interpreter of this policy).
+bash_bin=$(readlink -f /bin/bash)
+for tool in bash sleep touch; do
+	path=$(readlink -f "$(command -v "$tool")")
+	for file in "$path" $(ldd "$path" 2>/dev/null | grep -o '/[^ ]*'); do
+		sha256sum "$(readlink -f "$file")"
+	done
+done | sort -u >"$WORK/tools.sha256"
+# lineage SCRIPT: runs SCRIPT as a trusted lineage of its own.
+lineage() { "$LAUNCH" "$TRUSTED_EXEC" "$bash_bin" "$@"; }
 
 cat >"$WORK/behaviour.policy" <<POLICY
 mode enforce;
+include "$LAUNCHER_POLICY";
+allowlist "$WORK/tools.sha256";
 key it "$WORK/behaviour.pub";
 trust scan "$bin";
 records charts "$records";
@@ -46,14 +61,14 @@ if ! start_medguard "$WORK/behaviour.policy"; then
 	exit 0
 fi
 
-# One lineage: a shell started now, running the signed tool once per file.
+# One lineage: a trusted shell started now, running the signed tool once per file.
 cat >"$WORK/renamer.sh" <<SCRIPT
 for i in 1 2 3 4 5; do
 	"$T" rename "$records/chart-\$i.txt" "$records/chart-\$i.txt.locked"
 	echo "rename \$i \$?"
 done
 SCRIPT
-bash "$WORK/renamer.sh" >"$WORK/renamer.out" 2>&1
+lineage "$WORK/renamer.sh" >"$WORK/renamer.out" 2>&1
 check "behaviour engine: the first two renames of a trusted tool go through" \
 	grep -qx "rename 2 0" "$WORK/renamer.out"
 check "behaviour engine: the rename that reaches deny-writes is itself refused" \
@@ -65,7 +80,7 @@ if wait_event '"event":"behaviour"' '"action":"alert"' && wait_event '"event":"b
 else
 	not_ok "behaviour engine: behaviour events missing: $(grep behaviour "$EVENTS" | head -c 500)"
 fi
-expect "behaviour engine: another lineage of the same tool is not affected" 0 "$T" rename "$records/chart-10.txt" "$records/chart-10.txt.bak"
+expect "behaviour engine: another lineage of the same tool is not affected" 0 "$LAUNCH" "$T" rename "$records/chart-10.txt" "$records/chart-10.txt.bak"
 
 # A second lineage with a sleeping helper: kill reaches the whole lineage.
 cat >"$WORK/killer.sh" <<SCRIPT
@@ -77,7 +92,7 @@ for i in 11 12 13 14 15 16 17; do
 done
 wait
 SCRIPT
-timeout 60 bash "$WORK/killer.sh" >"$WORK/killer.out" 2>&1
+timeout 60 "$LAUNCH" "$TRUSTED_EXEC" "$bash_bin" "$WORK/killer.sh" >"$WORK/killer.out" 2>&1
 read -r _ helper <"$WORK/helper.pid"
 check "behaviour engine: deny-writes comes before kill (chart-14 survives)" test -f "$records/chart-14.txt"
 if wait_event '"action":"kill"' && wait_event '"event":"lineage-killed"'; then
@@ -99,7 +114,7 @@ echo "canary \$?"
 "$T" write "$records/chart-18.txt"
 echo "after \$?"
 SCRIPT
-bash "$WORK/canary.sh" >"$WORK/canary.out" 2>&1
+lineage "$WORK/canary.sh" >"$WORK/canary.out" 2>&1
 if wait_event '"signal":"canary"' '"action":"kill"'; then
 	ok "behaviour engine: touching a canary is an instant maximum"
 else
@@ -115,7 +130,7 @@ for i in 6 7 8; do "$T" unlink "$records/chart-\$i.txt"; done
 touch "$WORK/holder.go"
 wait
 SCRIPT
-bash "$WORK/holder.sh" >/dev/null 2>&1
+lineage "$WORK/holder.sh" >/dev/null 2>&1
 check "behaviour engine: a stopped lineage cannot write through a file it opened before" \
 	grep -qx EPERM "$WORK/holder.out"
 # (stat, not read: this test's shell is not trusted to read records)
@@ -131,7 +146,7 @@ if "$MEDGUARD" status | grep -q '^entropy sampled in the kernel'; then
 "$T" write-random "$records/chart-19.txt"
 "$T" write "$records/chart-20.txt"
 SCRIPT
-	bash "$WORK/entropy.sh" >"$WORK/entropy.out" 2>&1
+	lineage "$WORK/entropy.sh" >"$WORK/entropy.out" 2>&1
 	if wait_event '"signal":"entropy"' '"action":"alert"' '/chart-19.txt"'; then
 		ok "behaviour engine: a high-entropy write into a record is scored and alerted"
 	else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first end-to-end path: the enforcement core loads, an unsigned process
-# is refused open() of a protected file with EPERM while a signed one is let
-# through, and the module's kfuncs answer from an LSM program.
+# is refused open() of a protected file with EPERM while a signed one, started
+# as a trusted lineage by the launcher, is let through, and the module's
+# kfuncs answer from an LSM program.
 . "$(dirname "$0")/lib.sh"
 
 records=/srv/core-records
@@ -14,6 +15,7 @@ check "core: medguard sign writes security.ima" "$MEDGUARD" sign "$WORK/signed" 
 
 cat >"$WORK/core.policy" <<POLICY
 mode enforce;
+include "$LAUNCHER_POLICY";
 key core "$WORK/core.pub";
 program tester exe "$WORK/signed";
 records core "$records";
@@ -26,7 +28,10 @@ POLICY
 if start_medguard "$WORK/core.policy"; then
 	ok "core: medguard run loads the BPF-LSM programs and the policy"
 	expect "core: unsigned process is denied open() with EPERM" 1 "$WORK/unsigned" read "$records/patient-1.txt"
-	expect "core: signed process may open() the same file" 0 "$WORK/signed" read "$records/patient-1.txt"
+	expect "core: signed process (a trusted lineage, through the launcher) may open() the same file" 0 \
+		"$LAUNCH" "$WORK/signed" read "$records/patient-1.txt"
+	expect "core: the same signed program started by the (untrusted) test shell is denied" 1 \
+		"$WORK/signed" read "$records/patient-1.txt"
 	expect "core: a file outside the records is not affected" 0 "$WORK/unsigned" read /etc/hostname
 	if wait_event '"verdict":"denied"' "\"path\":\"$records/patient-1.txt\"" '"records":"core"'; then
 		ok "core: the denial is reported as a JSON event with path and records name"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 3: every operation on a protected tree, and every way around the
 # gate, is refused to an unsigned program and allowed to a signed one. All of
-# it runs as root: root is denied like anyone else.
+# it runs as root: root is denied like anyone else. Trust follows provenance:
+# the signed program runs as a trusted lineage started by the launcher
+# (lib.sh); the unsigned one is run by the (untrusted) test shell.
 . "$(dirname "$0")/lib.sh"
 
 records=/srv/enforce-records
@@ -25,10 +27,14 @@ fresh_try "$bin/unsigned"
 fresh_try "$bin/signed"
 "$MEDGUARD" sign "$bin/signed" --key "$WORK/enforce.key" >/dev/null
 U=$bin/unsigned
-S=$bin/signed
+# The signed copy, as a trusted lineage: the launcher starts it afresh.
+S_FILE=$bin/signed
+S=signed_try
+signed_try() { "$LAUNCH" "$S_FILE" "$@"; }
 
 cat >"$WORK/enforce.policy" <<POLICY
 mode enforce;
+include "$LAUNCHER_POLICY";
 key ward "$WORK/enforce.pub";
 trust scan "$bin";
 records charts "$records";
@@ -90,7 +96,7 @@ expect "enforce: a symlink from outside does not get around it" 1 "$U" read "$WO
 expect "enforce: openat2() does not get around it" 1 "$U" openat2-read "$records/a.txt"
 expect "enforce: open_by_handle_at() does not get around it" 1 "$U" handle-read "$records/a.txt" /srv
 expect "enforce: a hard link made before protection does not get around it" 1 "$U" read "$outside/prelinked-alias.txt"
-"$S" hold "$records/a.txt" 10 >"$WORK/holder" &
+"$LAUNCH" "$S_FILE" hold "$records/a.txt" 10 >"$WORK/holder" &
 holder_job=$!
 wait_until 50 test -s "$WORK/holder"
 read -r holder_pid holder_fd <"$WORK/holder"
@@ -103,20 +109,23 @@ kill "$holder_job" 2>/dev/null
 wait "$holder_job" 2>/dev/null
 
 # Trust is lost at once and gained only by verification.
-cp "$S" "$bin/modified"
+cp "$S_FILE" "$bin/modified"
 "$MEDGUARD" sign "$bin/modified" --key "$WORK/enforce.key" >/dev/null
 wait_event '"event":"trusted"' "$bin/modified"
-expect "enforce: a freshly signed binary is allowed" 0 "$bin/modified" read "$records/a.txt"
+expect "enforce: a freshly signed binary is allowed" 0 "$LAUNCH" "$bin/modified" read "$records/a.txt"
 printf 'x' >>"$bin/modified"
-expect "enforce: a signed binary that is then modified loses trust at once" 1 "$bin/modified" read "$records/a.txt"
+expect "enforce: a signed binary that is then modified loses trust at once" 1 "$LAUNCH" "$bin/modified" read "$records/a.txt"
+expect "enforce: a signed binary that is then modified is untrusted run by a trusted lineage too" 1 \
+	trusted "$bin/modified" read "$records/a.txt"
 cp /bin/cat "$WORK/cat"
-expect "enforce: an untrusted copy of a system tool (cp /bin/cat /tmp/cat) is denied" 1 "$WORK/cat" "$records/a.txt"
-expect "enforce: exec of a memfd copy of a signed binary is denied" 1 "$S" memfd-exec "$S" "$records/a.txt"
+expect "enforce: an untrusted copy of a system tool (cp /bin/cat /tmp/cat), in a trusted lineage, is denied" 1 \
+	trusted "$WORK/cat" "$records/a.txt"
+expect "enforce: exec of a memfd copy of a signed binary is denied" 1 "$S" memfd-exec "$S_FILE" "$records/a.txt"
 
 fresh_try "$bin/evmctl-signed"
 if evmctl ima_sign --key "$WORK/enforce.key" -a sha256 "$bin/evmctl-signed" >/dev/null 2>&1; then
 	wait_event '"event":"trusted"' "$bin/evmctl-signed"
-	expect "enforce: a binary signed by evmctl is trusted" 0 "$bin/evmctl-signed" read "$records/a.txt"
+	expect "enforce: a binary signed by evmctl is trusted" 0 "$LAUNCH" "$bin/evmctl-signed" read "$records/a.txt"
 else
 	not_ok "enforce: evmctl ima_sign failed in the guest"
 fi

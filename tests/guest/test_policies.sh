@@ -8,6 +8,11 @@
 # `policy show` prints each of its rules.
 #
 # Test programs are copies of mg_try put where the policy names a program.
+# Trust follows provenance: the test shell is an untrusted lineage, so what
+# a policy trusts runs as a trusted lineage started by a launcher: for
+# default.policy its own (admin, /usr/local/sbin/medguard-exec, signed by
+# it-release), for the others lib.sh's, whose policy the relocated copy
+# includes (`trusted CMD...`). Unsigned programs run from the test shell.
 # Paths under /usr (other than /usr/local) cannot be created in the guest:
 # for those only, a copy of the policy moves the path under $USR_ROOT
 # (relocate below); everything else of the policy is used as written.
@@ -59,6 +64,7 @@ relocate() {
 		grep -qF "\"$path\"" "$out" || echo "# relocate: $path is not in $in"
 		sed -i "s#\"$path\"#\"$USR_ROOT$path\"#g" "$out"
 	done
+	printf '\n# The test launcher (lib.sh): trusted lineages for the test programs.\ninclude "%s";\n' "$LAUNCHER_POLICY" >>"$out"
 }
 
 # learn PATH: runs PATH once, long enough for the daemon to verify it after
@@ -120,31 +126,44 @@ SIGNED=/usr/local/sbin/mg-release-tool
 install_try "$SIGNED" it-release
 ALLOWED=$BIN/allowlisted
 install_try "$ALLOWED"
+# The policy's launcher, installed and signed as the policy says; and a copy
+# of it signed by it-release that is no launcher (a trusted program of the
+# policy), for programs trusted by the allowlist or packages, which the
+# launcher alone does not start trusted.
+ADMIN=/usr/local/sbin/medguard-exec
+install -m 755 "$REPO/build/medguard-exec" "$ADMIN"
+"$MEDGUARD" sign "$ADMIN" --key "$WORK/it-release.key" >/dev/null
+ADMIN_TRUSTED_EXEC=/usr/local/sbin/mg-trusted-exec
+install -m 755 "$REPO/build/medguard-exec" "$ADMIN_TRUSTED_EXEC"
+"$MEDGUARD" sign "$ADMIN_TRUSTED_EXEC" --key "$WORK/it-release.key" >/dev/null
+admin_trusted() { "$ADMIN" "$ADMIN_TRUSTED_EXEC" "$@"; }
 sha256sum "$ALLOWED" >/etc/medguard/allowlist.sha256
 policy_cli default.policy "$POLICIES/default.policy"
 
 if start_medguard "$POLICIES/default.policy" --enforce; then
 	d=$records/ward
-	expect "policies: default: a program signed by it-release in the trust-scanned /usr/local/sbin may read records" 0 "$SIGNED" read "$d/a.txt"
-	expect "policies: default: the it-release-signed program may write" 0 "$SIGNED" write "$d/a.txt"
-	expect "policies: default: the it-release-signed program may create" 0 "$SIGNED" create "$d/new.txt"
-	expect "policies: default: the it-release-signed program may rename" 0 "$SIGNED" rename "$d/new.txt" "$d/new.locked"
-	expect "policies: default: the it-release-signed program may chmod (setattr)" 0 "$SIGNED" chmod "$d/b.txt"
-	expect "policies: default: the it-release-signed program is denied a hard link (default deny)" 1 "$SIGNED" link "$d/b.txt" "$d/b-link.txt"
-	expect "policies: default: audit deny signed delete lets a signed deletion through" 0 "$SIGNED" unlink "$d/new.locked"
+	expect "policies: default: a program signed by it-release in the trust-scanned /usr/local/sbin may read records" 0 "$ADMIN" "$SIGNED" read "$d/a.txt"
+	expect "policies: default: the it-release-signed program may write" 0 "$ADMIN" "$SIGNED" write "$d/a.txt"
+	expect "policies: default: the it-release-signed program may create" 0 "$ADMIN" "$SIGNED" create "$d/new.txt"
+	expect "policies: default: the it-release-signed program may rename" 0 "$ADMIN" "$SIGNED" rename "$d/new.txt" "$d/new.locked"
+	expect "policies: default: the it-release-signed program may chmod (setattr)" 0 "$ADMIN" "$SIGNED" chmod "$d/b.txt"
+	expect "policies: default: the it-release-signed program is denied a hard link (default deny)" 1 "$ADMIN" "$SIGNED" link "$d/b.txt" "$d/b-link.txt"
+	expect "policies: default: audit deny signed delete lets a signed deletion through" 0 "$ADMIN" "$SIGNED" unlink "$d/new.locked"
 	audited "policies: default: the signed deletion is logged with an audit verdict" "$d/new.locked" "audit deny signed delete"
-	expect "policies: default: an allowlisted program may read" 0 "$ALLOWED" read "$d/c.txt"
+	expect "policies: default: the it-release-signed program started by the (untrusted) test shell is denied" 1 "$SIGNED" read "$d/a.txt"
+	check "policies: default: the admin launcher's launch is an event" wait_event '"event":"launch"' '"verdict":"allowed"' "$SIGNED"
+	expect "policies: default: an allowlisted program may read" 0 admin_trusted "$ALLOWED" read "$d/c.txt"
 	expect "policies: default: an unsigned program is denied read" 1 "$U" read "$d/a.txt"
 	expect "policies: default: an unsigned program is denied write" 1 "$U" write "$d/a.txt"
 	expect "policies: default: an unsigned program is denied delete" 1 "$U" unlink "$d/c.txt"
 	expect_denied "policies: default: bash (an interpreter) is denied even though it is packaged" \
-		bash -c "read -r line < $d/a.txt"
+		admin_trusted bash -c "read -r line < $d/a.txt"
 	late=/usr/local/sbin/mg-late-tool
 	install_try "$late"
-	expect "policies: default: an unsigned file in /usr/local/sbin is denied" 1 "$late" read "$d/a.txt"
+	expect "policies: default: an unsigned file in /usr/local/sbin is denied" 1 "$ADMIN" "$late" read "$d/a.txt"
 	"$MEDGUARD" sign "$late" --key "$WORK/it-release.key" >/dev/null
 	wait_event '"event":"trusted"' "\"detail\":\"$late\""
-	expect "policies: default: the same file signed while medguard runs may read" 0 "$late" read "$d/a.txt"
+	expect "policies: default: the same file signed while medguard runs may read" 0 "$ADMIN" "$late" read "$d/a.txt"
 	stop_medguard
 else
 	not_ok "policies: default: medguard runs default.policy with --enforce"
@@ -188,49 +207,49 @@ policy_cli emr-server.policy "$POLICIES/emr-server.policy"
 
 if start_medguard "$WORK/emr-server.policy" --enforce; then
 	P=$USR_ROOT$PG/postgres
-	expect "policies: emr-server: postgres may read the database" 0 "$P" read "$db/base/1"
-	expect "policies: emr-server: postgres may write" 0 "$P" write "$db/base/1"
-	expect "policies: emr-server: postgres may create" 0 "$P" create "$db/base/4"
-	expect "policies: emr-server: postgres may rename" 0 "$P" rename "$db/base/4" "$db/base/5"
-	expect "policies: emr-server: postgres may hard-link" 0 "$P" link "$db/base/5" "$db/base/6"
-	expect "policies: emr-server: postgres may delete" 0 "$P" unlink "$db/base/6"
-	expect "policies: emr-server: postgres may chown (setattr)" 0 "$P" chown "$db/base/5"
-	expect "policies: emr-server: pg_dump may read the database" 0 "$USR_ROOT$PG/pg_dump" read "$db/base/2"
-	expect "policies: emr-server: pg_basebackup (pg-dump) may read the database" 0 "$USR_ROOT$PG/pg_basebackup" read "$db/base/2"
-	expect "policies: emr-server: pg_dump is denied write" 1 "$USR_ROOT$PG/pg_dump" write "$db/base/2"
-	expect "policies: emr-server: emrd (signed, not postgres) is denied the database" 1 /opt/emr/bin/emrd read "$db/base/2"
+	expect "policies: emr-server: postgres may read the database" 0 trusted "$P" read "$db/base/1"
+	expect "policies: emr-server: postgres may write" 0 trusted "$P" write "$db/base/1"
+	expect "policies: emr-server: postgres may create" 0 trusted "$P" create "$db/base/4"
+	expect "policies: emr-server: postgres may rename" 0 trusted "$P" rename "$db/base/4" "$db/base/5"
+	expect "policies: emr-server: postgres may hard-link" 0 trusted "$P" link "$db/base/5" "$db/base/6"
+	expect "policies: emr-server: postgres may delete" 0 trusted "$P" unlink "$db/base/6"
+	expect "policies: emr-server: postgres may chown (setattr)" 0 trusted "$P" chown "$db/base/5"
+	expect "policies: emr-server: pg_dump may read the database" 0 trusted "$USR_ROOT$PG/pg_dump" read "$db/base/2"
+	expect "policies: emr-server: pg_basebackup (pg-dump) may read the database" 0 trusted "$USR_ROOT$PG/pg_basebackup" read "$db/base/2"
+	expect "policies: emr-server: pg_dump is denied write" 1 trusted "$USR_ROOT$PG/pg_dump" write "$db/base/2"
+	expect "policies: emr-server: emrd (signed, not postgres) is denied the database" 1 trusted /opt/emr/bin/emrd read "$db/base/2"
 	expect "policies: emr-server: an unsigned program is denied the database" 1 "$U" read "$db/base/2"
 
 	E=/opt/emr/bin/emrd
-	expect "policies: emr-server: emrd may read documents" 0 "$E" read "$docs/2024/a.pdf"
-	expect "policies: emr-server: emrd may write documents" 0 "$E" write "$docs/2024/a.pdf"
-	expect "policies: emr-server: emrd may create documents" 0 "$E" create "$docs/2024/e.pdf"
-	expect "policies: emr-server: emrd may rename documents" 0 "$E" rename "$docs/2024/e.pdf" "$docs/2024/f.pdf"
-	expect "policies: emr-server: emrd may write attachments (second root of the records)" 0 "$E" write "$att/lab.pdf"
-	expect "policies: emr-server: emr-worker (emrd's second file) may write documents" 0 /opt/emr/bin/emr-worker write "$docs/2024/b.pdf"
-	expect "policies: emr-server: emrd is denied chmod (not in its rule)" 1 "$E" chmod "$docs/2024/a.pdf"
-	expect "policies: emr-server: audit deny emrd delete lets emrd delete" 0 "$E" unlink "$docs/2024/f.pdf"
+	expect "policies: emr-server: emrd may read documents" 0 trusted "$E" read "$docs/2024/a.pdf"
+	expect "policies: emr-server: emrd may write documents" 0 trusted "$E" write "$docs/2024/a.pdf"
+	expect "policies: emr-server: emrd may create documents" 0 trusted "$E" create "$docs/2024/e.pdf"
+	expect "policies: emr-server: emrd may rename documents" 0 trusted "$E" rename "$docs/2024/e.pdf" "$docs/2024/f.pdf"
+	expect "policies: emr-server: emrd may write attachments (second root of the records)" 0 trusted "$E" write "$att/lab.pdf"
+	expect "policies: emr-server: emr-worker (emrd's second file) may write documents" 0 trusted /opt/emr/bin/emr-worker write "$docs/2024/b.pdf"
+	expect "policies: emr-server: emrd is denied chmod (not in its rule)" 1 trusted "$E" chmod "$docs/2024/a.pdf"
+	expect "policies: emr-server: audit deny emrd delete lets emrd delete" 0 trusted "$E" unlink "$docs/2024/f.pdf"
 	audited "policies: emr-server: emrd's deletion is logged with an audit verdict" "$docs/2024/f.pdf" "audit deny emrd delete"
 
 	I=/opt/emr/bin/emr-import
-	expect "policies: emr-server: emr-import unsigned is denied create" 1 "$I" create "$docs/2024/import-1.pdf"
+	expect "policies: emr-server: emr-import unsigned is denied create" 1 trusted "$I" create "$docs/2024/import-1.pdf"
 	"$MEDGUARD" sign "$I" --key "$WORK/it-release.key" >/dev/null
 	wait_event '"event":"trusted"' "\"detail\":\"$I\""
-	expect "policies: emr-server: emr-import signed by it-release may create documents" 0 "$I" create "$docs/2024/import-1.pdf"
-	expect "policies: emr-server: emr-import is denied read" 1 "$I" read "$docs/2024/a.pdf"
-	expect "policies: emr-server: emr-import is denied rename" 1 "$I" rename "$docs/2024/import-1.pdf" "$docs/2024/import-2.pdf"
+	expect "policies: emr-server: emr-import signed by it-release may create documents" 0 trusted "$I" create "$docs/2024/import-1.pdf"
+	expect "policies: emr-server: emr-import is denied read" 1 trusted "$I" read "$docs/2024/a.pdf"
+	expect "policies: emr-server: emr-import is denied rename" 1 trusted "$I" rename "$docs/2024/import-1.pdf" "$docs/2024/import-2.pdf"
 
 	learn "$TRUSTED"
-	expect "policies: emr-server: group backup: a trusted program as user backup may read documents" 0 as_backup "$TRUSTED" read "$docs/2024/c.pdf"
-	expect "policies: emr-server: group backup: a trusted program as user backup is denied write" 1 as_backup "$TRUSTED" write "$docs/2024/backup-owned.pdf"
-	expect "policies: emr-server: the same trusted program as root is denied (default deny)" 1 "$TRUSTED" read "$docs/2024/c.pdf"
+	expect "policies: emr-server: group backup: a trusted program as user backup may read documents" 0 trusted setpriv --reuid=backup --regid=backup --init-groups "$TRUSTED" read "$docs/2024/c.pdf"
+	expect "policies: emr-server: group backup: a trusted program as user backup is denied write" 1 trusted setpriv --reuid=backup --regid=backup --init-groups "$TRUSTED" write "$docs/2024/backup-owned.pdf"
+	expect "policies: emr-server: the same trusted program as root is denied (default deny)" 1 trusted "$TRUSTED" read "$docs/2024/c.pdf"
 	expect "policies: emr-server: group backup: an unsigned program as user backup is denied" 1 as_backup "$U" read "$docs/2024/c.pdf"
 	expect "policies: emr-server: an unsigned program is denied read" 1 "$U" read "$docs/2024/a.pdf"
 	expect "policies: emr-server: an unsigned program is denied create" 1 "$U" create "$docs/2024/evil.pdf"
 	expect "policies: emr-server: an unsigned program is denied rename" 1 "$U" rename "$docs/2024/a.pdf" "$docs/2024/a.pdf.enc"
 	expect "policies: emr-server: an unsigned program is denied attachments" 1 "$U" read "$att/lab.pdf"
 	expect_denied "policies: emr-server: python3 (an interpreter) is denied documents" \
-		python3 -c "open('$docs/2024/a.pdf').read()"
+		trusted python3 -c "open('$docs/2024/a.pdf').read()"
 	stop_medguard
 else
 	not_ok "policies: emr-server: medguard runs emr-server.policy with --enforce"
@@ -259,29 +278,29 @@ if start_medguard "$WORK/pacs-store.policy" --enforce; then
 	S=$USR_ROOT/usr/bin/storescp
 	O=$USR_ROOT/usr/sbin/Orthanc
 	R=/opt/pacs/bin/retention
-	expect "policies: pacs-store: storescp may create an incoming study" 0 "$S" create "$incoming/CT/4.dcm"
-	expect "policies: pacs-store: storescp may write incoming" 0 "$S" write "$incoming/CT/1.dcm"
-	expect "policies: pacs-store: storescp is denied read of incoming" 1 "$S" read "$incoming/CT/1.dcm"
-	expect "policies: pacs-store: storescp is denied delete" 1 "$S" unlink "$incoming/CT/1.dcm"
-	expect "policies: pacs-store: storescp is denied the images" 1 "$S" create "$images/3f/x"
-	expect "policies: pacs-store: Orthanc may read incoming" 0 "$O" read "$incoming/CT/4.dcm"
-	expect "policies: pacs-store: Orthanc may delete incoming" 0 "$O" unlink "$incoming/CT/4.dcm"
-	expect "policies: pacs-store: Orthanc is denied create in incoming" 1 "$O" create "$incoming/CT/5.dcm"
-	expect "policies: pacs-store: Orthanc may create images" 0 "$O" create "$images/3f/d"
-	expect "policies: pacs-store: Orthanc may write images" 0 "$O" write "$images/3f/d"
-	expect "policies: pacs-store: Orthanc may read images" 0 "$O" read "$images/3f/a"
-	expect "policies: pacs-store: Orthanc is denied delete of images" 1 "$O" unlink "$images/3f/a"
-	expect "policies: pacs-store: Orthanc is denied rename of images" 1 "$O" rename "$images/3f/a" "$images/3f/a.enc"
-	expect "policies: pacs-store: retention (signed by pacs-vendor) may delete images" 0 "$R" unlink "$images/3f/d"
-	expect "policies: pacs-store: retention is denied write" 1 "$R" write "$images/3f/b"
-	expect "policies: pacs-store: retention is denied incoming" 1 "$R" unlink "$incoming/CT/2.dcm"
+	expect "policies: pacs-store: storescp may create an incoming study" 0 trusted "$S" create "$incoming/CT/4.dcm"
+	expect "policies: pacs-store: storescp may write incoming" 0 trusted "$S" write "$incoming/CT/1.dcm"
+	expect "policies: pacs-store: storescp is denied read of incoming" 1 trusted "$S" read "$incoming/CT/1.dcm"
+	expect "policies: pacs-store: storescp is denied delete" 1 trusted "$S" unlink "$incoming/CT/1.dcm"
+	expect "policies: pacs-store: storescp is denied the images" 1 trusted "$S" create "$images/3f/x"
+	expect "policies: pacs-store: Orthanc may read incoming" 0 trusted "$O" read "$incoming/CT/4.dcm"
+	expect "policies: pacs-store: Orthanc may delete incoming" 0 trusted "$O" unlink "$incoming/CT/4.dcm"
+	expect "policies: pacs-store: Orthanc is denied create in incoming" 1 trusted "$O" create "$incoming/CT/5.dcm"
+	expect "policies: pacs-store: Orthanc may create images" 0 trusted "$O" create "$images/3f/d"
+	expect "policies: pacs-store: Orthanc may write images" 0 trusted "$O" write "$images/3f/d"
+	expect "policies: pacs-store: Orthanc may read images" 0 trusted "$O" read "$images/3f/a"
+	expect "policies: pacs-store: Orthanc is denied delete of images" 1 trusted "$O" unlink "$images/3f/a"
+	expect "policies: pacs-store: Orthanc is denied rename of images" 1 trusted "$O" rename "$images/3f/a" "$images/3f/a.enc"
+	expect "policies: pacs-store: retention (signed by pacs-vendor) may delete images" 0 trusted "$R" unlink "$images/3f/d"
+	expect "policies: pacs-store: retention is denied write" 1 trusted "$R" write "$images/3f/b"
+	expect "policies: pacs-store: retention is denied incoming" 1 trusted "$R" unlink "$incoming/CT/2.dcm"
 	expect "policies: pacs-store: group backup: user backup may read images" 0 as_backup "$U" read "$images/3f/b"
 	expect "policies: pacs-store: group backup: user backup is denied write to images" 1 as_backup "$U" write "$images/bk/backup-owned"
 	expect "policies: pacs-store: group backup: user backup is denied delete of images" 1 as_backup "$U" unlink "$images/bk/backup-owned"
 	expect "policies: pacs-store: an unsigned program as root is denied images" 1 "$U" read "$images/3f/b"
 	expect "policies: pacs-store: an unsigned program is denied create in incoming" 1 "$U" create "$incoming/CT/evil.dcm"
 	install_try "$BIN/stranger-signed" stranger
-	expect "policies: pacs-store: a program signed by a key the policy does not name is denied" 1 "$BIN/stranger-signed" read "$images/3f/b"
+	expect "policies: pacs-store: a program signed by a key the policy does not name is denied" 1 trusted "$BIN/stranger-signed" read "$images/3f/b"
 	stop_medguard
 else
 	not_ok "policies: pacs-store: medguard runs pacs-store.policy with --enforce"
@@ -320,31 +339,31 @@ if start_medguard "$WORK/file-server-backup.policy" --enforce; then
 	FD=$USR_ROOT/usr/sbin/bacula-fd
 	SD=$USR_ROOT/usr/sbin/bacula-sd
 	RS=/usr/local/sbin/restore-share
-	expect "policies: file-server: smbd may read radiology" 0 "$SMB" read "$rad/reports/a.docx"
-	expect "policies: file-server: smbd may write" 0 "$SMB" write "$rad/reports/a.docx"
-	expect "policies: file-server: smbd may create" 0 "$SMB" create "$rad/reports/d.docx"
-	expect "policies: file-server: smbd may rename" 0 "$SMB" rename "$rad/reports/d.docx" "$rad/reports/e.docx"
-	expect "policies: file-server: smbd may delete" 0 "$SMB" unlink "$rad/reports/e.docx"
-	expect "policies: file-server: smbd may chmod (setattr)" 0 "$SMB" chmod "$rad/reports/b.docx"
-	expect "policies: file-server: smbd may write cardiology (second root)" 0 "$SMB" write "$card/echo/1.avi"
-	expect "policies: file-server: smbd is denied a hard link" 1 "$SMB" link "$rad/reports/b.docx" "$rad/reports/b2.docx"
-	expect "policies: file-server: smbd is denied the backup volumes" 1 "$SMB" write "$volumes/Vol-0001"
-	expect "policies: file-server: bacula-fd may read shares" 0 "$FD" read "$card/echo/1.avi"
-	expect "policies: file-server: bacula-fd is denied write to shares" 1 "$FD" write "$card/echo/1.avi"
-	expect "policies: file-server: restore-share (signed by it-release) may create" 0 "$RS" create "$rad/reports/restored.docx"
-	expect "policies: file-server: restore-share may rename" 0 "$RS" rename "$rad/reports/restored.docx" "$rad/reports/c.docx"
-	expect "policies: file-server: restore-share is denied delete" 1 "$RS" unlink "$rad/reports/c.docx"
+	expect "policies: file-server: smbd may read radiology" 0 trusted "$SMB" read "$rad/reports/a.docx"
+	expect "policies: file-server: smbd may write" 0 trusted "$SMB" write "$rad/reports/a.docx"
+	expect "policies: file-server: smbd may create" 0 trusted "$SMB" create "$rad/reports/d.docx"
+	expect "policies: file-server: smbd may rename" 0 trusted "$SMB" rename "$rad/reports/d.docx" "$rad/reports/e.docx"
+	expect "policies: file-server: smbd may delete" 0 trusted "$SMB" unlink "$rad/reports/e.docx"
+	expect "policies: file-server: smbd may chmod (setattr)" 0 trusted "$SMB" chmod "$rad/reports/b.docx"
+	expect "policies: file-server: smbd may write cardiology (second root)" 0 trusted "$SMB" write "$card/echo/1.avi"
+	expect "policies: file-server: smbd is denied a hard link" 1 trusted "$SMB" link "$rad/reports/b.docx" "$rad/reports/b2.docx"
+	expect "policies: file-server: smbd is denied the backup volumes" 1 trusted "$SMB" write "$volumes/Vol-0001"
+	expect "policies: file-server: bacula-fd may read shares" 0 trusted "$FD" read "$card/echo/1.avi"
+	expect "policies: file-server: bacula-fd is denied write to shares" 1 trusted "$FD" write "$card/echo/1.avi"
+	expect "policies: file-server: restore-share (signed by it-release) may create" 0 trusted "$RS" create "$rad/reports/restored.docx"
+	expect "policies: file-server: restore-share may rename" 0 trusted "$RS" rename "$rad/reports/restored.docx" "$rad/reports/c.docx"
+	expect "policies: file-server: restore-share is denied delete" 1 trusted "$RS" unlink "$rad/reports/c.docx"
 	expect "policies: file-server: unit share-indexer.service: an unsigned indexer in the unit may read" 0 in_indexer_unit "$U" read "$rad/reports/b.docx"
 	expect "policies: file-server: unit share-indexer.service: the indexer is denied write" 1 in_indexer_unit "$U" write "$rad/reports/b.docx"
 	expect "policies: file-server: the same program outside the unit is denied read" 1 "$U" read "$rad/reports/b.docx"
 	expect "policies: file-server: an unsigned program is denied write" 1 "$U" write "$rad/reports/b.docx"
 	expect "policies: file-server: an unsigned program is denied rename" 1 "$U" rename "$rad/reports/b.docx" "$rad/reports/b.docx.locked"
-	expect "policies: file-server: bacula-sd may create a volume" 0 "$SD" create "$volumes/Vol-0003"
-	expect "policies: file-server: bacula-sd may write volumes" 0 "$SD" write "$volumes/Vol-0001"
-	expect "policies: file-server: bacula-sd may read volumes" 0 "$SD" read "$volumes/Vol-0001"
-	expect "policies: file-server: bacula-sd is denied delete of a volume" 1 "$SD" unlink "$volumes/Vol-0001"
-	expect "policies: file-server: bacula-sd is denied rename of a volume" 1 "$SD" rename "$volumes/Vol-0001" "$volumes/Vol-0001.x"
-	expect "policies: file-server: bacula-fd is denied the volumes" 1 "$FD" read "$volumes/Vol-0001"
+	expect "policies: file-server: bacula-sd may create a volume" 0 trusted "$SD" create "$volumes/Vol-0003"
+	expect "policies: file-server: bacula-sd may write volumes" 0 trusted "$SD" write "$volumes/Vol-0001"
+	expect "policies: file-server: bacula-sd may read volumes" 0 trusted "$SD" read "$volumes/Vol-0001"
+	expect "policies: file-server: bacula-sd is denied delete of a volume" 1 trusted "$SD" unlink "$volumes/Vol-0001"
+	expect "policies: file-server: bacula-sd is denied rename of a volume" 1 trusted "$SD" rename "$volumes/Vol-0001" "$volumes/Vol-0001.x"
+	expect "policies: file-server: bacula-fd is denied the volumes" 1 trusted "$FD" read "$volumes/Vol-0001"
 	expect "policies: file-server: user backup may read volumes" 0 as_backup "$U" read "$volumes/Vol-0001"
 	expect "policies: file-server: user backup may not write volumes" 1 as_backup "$U" write "$volumes/pool-b/Vol-0002"
 	expect "policies: file-server: user backup may not delete volumes" 1 as_backup "$U" unlink "$volumes/pool-b/Vol-0002"

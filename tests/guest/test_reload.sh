@@ -15,13 +15,17 @@ fresh_try "$bin/unsigned"
 fresh_try "$bin/signed"
 "$MEDGUARD" sign "$bin/signed" --key "$WORK/reload.key" >/dev/null
 U=$bin/unsigned
-S=$bin/signed
+# The signed reader runs as a trusted lineage, started by the launcher (lib.sh).
+S_FILE=$bin/signed
+S=signed_try
+signed_try() { "$LAUNCH" "$S_FILE" "$@"; }
 policy=$WORK/live.policy
 
 # write_policy EXTRA_TREE UNSIGNED_VERDICT: the live policy file, two shapes of it.
 write_policy() {
 	cat >"$policy.tmp" <<POLICY
 mode enforce;
+include "$LAUNCHER_POLICY";
 key reload "$WORK/reload.pub";
 trust scan "$bin";
 records charts "$records";
