@@ -107,6 +107,9 @@ static int trust_scanned(const char *path, const struct stat *st, void *arg)
 	return 0;
 }
 
+/* How often a long verification says how far it is. */
+#define PROGRESS_SECONDS 10
+
 /* Code a package ships: a file with an execute bit, or a shared object (NAME.so, NAME.so.N). */
 static bool packaged_code(const char *path, const struct stat *st)
 {
@@ -135,10 +138,12 @@ void trust_packages(struct daemon *daemon)
 	const struct mg_dpkg *dpkg = mg_trust_ctx_packages(daemon->trust);
 	const char *previous = "";
 	size_t i, n, checked = 0;
+	struct timespec now, said;
 	struct stat st;
 
 	if (!dpkg)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &said);
 	n = mg_dpkg_file_count(dpkg);
 	for (i = 0; i < n; i++) {
 		const char *path = mg_dpkg_file_at(dpkg, i)->path;
@@ -149,9 +154,13 @@ void trust_packages(struct daemon *daemon)
 		if (lstat(path, &st) || !packaged_code(path, &st) || trusted_in_kernel(daemon, path, &st))
 			continue;
 		trust_path(daemon, path);
-		if (++checked % 2000 == 0)
+		checked++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - said.tv_sec >= PROGRESS_SECONDS) {
+			said = now;
 			progress(daemon, "verified %zu packaged executables and libraries (%zu of %zu package files)",
 				 checked, i, n);
+		}
 	}
 	if (checked)
 		progress(daemon, "verified %zu packaged executables and libraries (%zu digests from the cache)",
