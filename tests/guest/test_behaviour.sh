@@ -7,15 +7,22 @@
 # ($WORK/hospital.policy, written below; every weight is explained there).
 #
 # medguard runs once for the whole test (loading it takes 20-50 s under
-# TCG). Each attack, from the pristine tree: `bash corpus/attack-NAME.sh
-# /srv/records` is started in a session of its own (a lineage of its own);
+# TCG). Trust follows provenance: the test shell is an untrusted lineage, so
+# every scenario runs as a trusted one, the way an administrator's job does
+# (lib.sh's launcher): the corpus is copied to $WORK/corpus, its #! lines
+# name the interpreter (bash, python3; not env) and its scripts are signed
+# with the hospital key. Attacks too run as trusted lineages (issue 11): the
+# rules allow them, and the behaviour engine is what must stop them. Each
+# attack, from the pristine tree: `medguard-exec trusted-exec env MG_...=...
+# corpus/attack-NAME.sh /srv/records` is started in a session of its own (a
+# lineage of its own);
 # once medguard has stopped it (deny-writes or kill) it gets
 # MG_BEHAVIOUR_GRACE more seconds to go on trying, then it is killed;
 # corpus/damage.py counts the files lost against the manifest and the time
 # from the attack's first destructive operation to medguard's first
 # deny-writes/kill event, and writes the steps that put the tree back, which
-# run as processes of their own (one lineage each, each far below the
-# alert). Then the benign scenarios run one after another, each its own
+# run as processes of their own (one trusted lineage each, each far below
+# the alert). damage.py itself runs as a signed script, a trusted lineage. Then the benign scenarios run one after another, each its own
 # lineage, on the restored tree.
 #
 # Output: one TAP line per scenario, the goal line (median files lost <= 3,
@@ -43,6 +50,8 @@ incoming=/srv/incoming
 backup=/srv/backup
 manifest=$WORK/manifest.json
 bin=$WORK/bin
+# The corpus as it runs: signed copies (see above).
+C=$WORK/corpus
 
 # name|what the TAP line calls it
 ATTACKS=(
@@ -114,7 +123,11 @@ new_key hospital
 cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
 "$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/hospital.key" >/dev/null
 step_start=$SECONDS
+# (env: the launcher's clean environment drops the MG_ variables, a
+# trusted env sets them again; python3 with the extension modules it maps,
+# for damage.py and the python attack, signed scripts started through #!.)
 python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find sha256sum head xargs dd rm mv cp sleep date sort wc grep \
+	env python3 /usr/lib/python3*/lib-dynload/*.so \
 	seq uniq mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
 	apt-get dpkg dpkg-deb dpkg-query dpkg-split /usr/lib/apt/methods/file /usr/lib/apt/methods/copy /usr/lib/apt/methods/store \
 	>"$WORK/tools.sha256"
@@ -122,12 +135,28 @@ echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapse
 python=$(readlink -f "$(command -v python3)")
 bash_bin=$(readlink -f /bin/bash)
 dash_bin=$(readlink -f /bin/dash)
+env_bin=$(readlink -f /usr/bin/env)
+rm -rf "$C"
+cp -r "$CORPUS" "$C"
+for script in "$C"/*.sh "$C"/*.py; do
+	sed -i -e "1s|^#!/usr/bin/env bash\$|#!$bash_bin|" -e "1s|^#!/usr/bin/env python3\$|#!$python|" "$script"
+	chmod 755 "$script"
+done
+"$MEDGUARD" sign "$C"/*.sh "$C"/*.py --key "$WORK/hospital.key" >/dev/null || echo "# behaviour: cannot sign the corpus"
+# scenario VAR=VALUE... SCRIPT ARGS...: SCRIPT as a trusted lineage of its
+# own, with the MG_ variables given (a command, for setsid and timeout).
+scenario=("$LAUNCH" "$TRUSTED_EXEC" "$env_bin")
+# damage ARGS...: the damage meter, a trusted lineage (a signed script).
+damage() { "$LAUNCH" "$C/damage.py" "$@"; }
 
 cat >"$WORK/hospital.policy" <<POLICY
 # The records of a clinical file server: patient folders, an imaging
 # archive, small databases, administrative documents, application logs.
 mode enforce;
 
+# The test's launcher (lib.sh), as an administrator's medguard-exec: every
+# scenario runs as a trusted lineage it starts.
+include "$LAUNCHER_POLICY";
 key       hospital "$WORK/hospital.pub";
 # The tools the server's jobs use (backup, rotation, database, builds), with
 # their libraries, by digest; the daemon trusts them from the start.
@@ -272,16 +301,16 @@ value() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# run_plan PLAN: the steps damage.py wrote, each a process of this shell,
-# which medguard does not label (it started before medguard): each step is
-# a lineage of its own, one unlink or one copy, far below any threshold.
+# run_plan PLAN: the steps damage.py wrote, each a trusted lineage of its
+# own (this shell is untrusted): one unlink or one copy, far below any
+# threshold.
 run_plan() {
 	local op from to
 	while IFS=$'\t' read -r op from to; do
 		case "$op" in
-		rm) rm -f -- "$from" ;;
-		rmdir) rmdir -- "$from" ;;
-		cp) cp -p -- "$from" "$to" ;;
+		rm) trusted rm -f -- "$from" ;;
+		rmdir) trusted rmdir -- "$from" ;;
+		cp) trusted cp -p -- "$from" "$to" ;;
 		esac
 	done <"$1"
 }
@@ -324,9 +353,9 @@ for entry in "${ATTACKS[@]}"; do
 	log=$WORK/attack-$name.log
 	mkdir -p "$scratch"
 	: >"$log"
-	MG_SCENARIO_LOG=$log MG_SCENARIO_TMP=$scratch MG_SIGNED_TOOL=$bin/cp-signed \
-		MG_ATTACK_MAX_SECONDS=$MAX_SECONDS MG_ATTACK_MAX_FILES=$MAX_FILES \
-		setsid bash "$CORPUS/attack-$name.sh" "$records" >"$WORK/attack-$name.out" 2>&1 &
+	setsid "${scenario[@]}" MG_SCENARIO_LOG="$log" MG_SCENARIO_TMP="$scratch" MG_SIGNED_TOOL="$bin/cp-signed" \
+		MG_ATTACK_MAX_SECONDS="$MAX_SECONDS" MG_ATTACK_MAX_FILES="$MAX_FILES" \
+		"$C/attack-$name.sh" "$records" >"$WORK/attack-$name.out" 2>&1 &
 	attacker=$!
 	stopped_at=
 	deadline=$((SECONDS + MAX_SECONDS + 20))
@@ -349,10 +378,10 @@ for entry in "${ATTACKS[@]}"; do
 	sleep 0.3
 	t2=$EPOCHREALTIME
 	# Counts the damage, then puts the tree back for the next attack.
-	result=$(python3 "$CORPUS/damage.py" measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
+	result=$(damage measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
 		--since "$since" --plan "$pristine" "$WORK/plan-$name")
 	run_plan "$WORK/plan-$name"
-	restored=$(python3 "$CORPUS/damage.py" refresh "$records" "$manifest")
+	restored=$(damage refresh "$records" "$manifest")
 	[ "$restored" = restored=ok ] || not_ok "behaviour: the tree is put back after attack $what ($restored)"
 	lost=$(value lost "$result") stop=$(value stop "$result") action=$(value action "$result")
 	signal=$(value signal "$result") score=$(value score "$result") denials=$(value denials "$result")
@@ -393,8 +422,8 @@ for entry in "${BENIGN[@]}"; do
 	step_start=$SECONDS
 	since=$(wc -l <"$EVENTS")
 	{
-		MG_BACKUP_DIR=$backup MG_PACS_INCOMING=$incoming MG_DEB_DIR=$WORK/debs \
-			timeout 300 bash "$CORPUS/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
+		timeout 300 "${scenario[@]}" MG_BACKUP_DIR="$backup" MG_PACS_INCOMING="$incoming" MG_DEB_DIR="$WORK/debs" \
+			"$C/benign-$name.sh" "$records" >"$WORK/benign-$name.out" 2>&1
 	} 2>/dev/null
 	status=$?
 	sleep 0.5
