@@ -123,6 +123,9 @@ expect_denied "provenance: the launcher running bash on a signed script (bash FI
 check "provenance: a signed script started through #! reads a record" "$L" "$bin/job.sh" read
 check "provenance: a signed script copies the tree out with tar" "$L" "$bin/job.sh" copy
 check "provenance: a signed script changes a record" "$L" "$bin/job.sh" write
+# cron runs every job through `sh -c`: a job line that names the launcher works, one that does not is untrusted.
+check "provenance: a cron-style job line through the launcher reads a record" sh -c "'$L' '$bin/job.sh' read"
+expect_denied "provenance: a cron-style job line without the launcher is refused" sh -c "'$bin/job.sh' read"
 expect_denied "provenance: a signed script through #!/usr/bin/env is not trusted" "$L" "$bin/env-job.sh" read
 expect_denied "provenance: a script signed by an unknown key is not trusted" "$L" "$bin/stranger-job.sh" read
 expect_denied "provenance: LD_PRELOAD inside a trusted lineage taints the tool" "$L" "$bin/job.sh" preload
@@ -160,3 +163,43 @@ expect "provenance: an untrusted task is refused a file 40 folders down" 1 "$U" 
 expect "provenance: a trusted lineage reads it" 0 "$L" "$S" read "$deep/deep.txt"
 
 stop_medguard
+
+# Complete before "started": with `trust packages`, every packaged executable
+# and library is in the kernel's map when the daemon says it enforces, so the
+# first use of a package tool in a trusted lineage is never refused.
+cat >"$WORK/packages.policy" <<POLICY
+mode enforce;
+trust packages;
+include "$LAUNCHER_POLICY";
+records charts "$records";
+on charts {
+    allow signed all;
+    deny unsigned all;
+}
+POLICY
+if ! start_medguard "$WORK/packages.policy"; then
+	not_ok "provenance: medguard starts with trust packages"
+	exit 0
+fi
+check "provenance: the first find in a trusted lineage right after start reads the tree" \
+	trusted /usr/bin/find "$records" -name a.txt
+check "provenance: a tar backup of the tree right after start succeeds" \
+	trusted /usr/bin/tar -czf "$outside/backup.tgz" -C "$records" .
+if grep '"event":"taint"' "$EVENTS" | grep -qE '"comm":"(find|tar|gzip)"'; then
+	not_ok "provenance: no packaged tool is tainted by a library nobody verified ($(grep '"event":"taint"' "$EVENTS" | head -n 1))"
+else
+	ok "provenance: no packaged tool is tainted by a library nobody verified"
+fi
+stop_medguard
+if start_medguard "$WORK/packages.policy"; then
+	hits=$(grep -o 'and libraries ([0-9]* digests from the cache)' "$WORK/medguard.err" | grep -o '[0-9]*' | tail -n 1)
+	if grep -q 'digests in the cache' "$WORK/medguard.err" && [ "${hits:-0}" -gt 0 ]; then
+		ok "provenance: a restart takes the digests from its cache ($hits)"
+	else
+		not_ok "provenance: a restart takes the digests from its cache: $(grep 'starting:' "$WORK/medguard.err" | tr '\n' ' ')"
+	fi
+	check "provenance: after the restart the first find is trusted at once" trusted /usr/bin/find "$records" -name a.txt
+	stop_medguard
+else
+	not_ok "provenance: medguard restarts with trust packages"
+fi

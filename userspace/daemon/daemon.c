@@ -49,6 +49,24 @@ static __s64 realtime_offset_ns(void)
 	return (realtime.tv_sec - monotonic.tv_sec) * 1000000000LL + (realtime.tv_nsec - monotonic.tv_nsec);
 }
 
+/*
+ * The file a taint event names (its path from the root of its filesystem,
+ * which is where the kernel stops), verified for next time if it is there.
+ */
+static void learn_mapped_file(struct daemon *daemon, const struct mg_event *event)
+{
+	char path[MG_EVENT_PATH_DEPTH * (MG_NAME_LEN + 1) + 8];
+	struct stat st;
+
+	if (event->npath >= MG_EVENT_PATH_DEPTH)
+		return;
+	mg_event_path(event, NULL, path, sizeof(path));
+	if (stat(path, &st) || st.st_ino != event->obj_ino || mg_path_set_contains(daemon->vouched, path))
+		return;
+	if (trust_path(daemon, path))
+		say(daemon, "trusted", path);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *daemon = ctx;
@@ -73,6 +91,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	/* An exec the kernel had no verdict for: verify it now, for next time. */
 	if (event->kind == MG_EVENT_TRUST_MISS && names.exe && trust_path(daemon, names.exe))
 		say(daemon, "trusted", names.exe);
+	/* A library that tainted a task: the same, so that the next program mapping it keeps its trust. */
+	if (event->kind == MG_EVENT_TAINT)
+		learn_mapped_file(daemon, event);
 
 	mg_event_to_json(event, &names, line, sizeof(line));
 	fputs(line, daemon->out);
