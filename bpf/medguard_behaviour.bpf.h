@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Behaviour: each lineage's score on each tree, its decay, and the actions it triggers. */
+#ifndef MEDGUARD_BEHAVIOUR_BPF_H
+#define MEDGUARD_BEHAVIOUR_BPF_H
+
+/* Operations a lineage stopped by the behaviour engine may no longer do. */
+#define MG_WRITE_OPS (MG_OP_WRITE | MG_OP_CREATE | MG_OP_DELETE | MG_OP_RENAME | MG_OP_LINK | MG_OP_SETATTR)
+
+/* No signal: the operation is not scored. */
+#define MG_SIGNAL_NONE MG_NSIGNALS
+
+/* A canary is an instant maximum: every threshold is crossed at once. */
+#define MG_CANARY_SCORE 0xffffffffull
+
+static __always_inline __u32 lineage_of(const struct mg_task_label *label)
+{
+	if (label && label->lineage)
+		return label->lineage;
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline __u32 lineage_flags(__u32 lineage)
+{
+	__u32 *flags = bpf_map_lookup_elem(&mg_lineages, &lineage);
+
+	return flags ? *flags : 0;
+}
+
+static __always_inline void set_lineage_flags(__u32 lineage, __u32 add)
+{
+	__u32 flags = lineage_flags(lineage) | add;
+
+	bpf_map_update_elem(&mg_lineages, &lineage, &flags, BPF_ANY);
+}
+
+/* What a lineage has done to a file: it created it, it wrote to it. */
+#define TOUCHED_WRITTEN (1u << 0)
+#define TOUCHED_CREATED (1u << 1)
+
+static __always_inline bool touched_key_of(__u32 lineage, struct dentry *dentry, struct touched_key *key)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+
+	if (!inode)
+		return false;
+	key->lineage = lineage;
+	key->pad = 0;
+	key->dev = inode_dev(inode);
+	key->ino = BPF_CORE_READ(inode, i_ino);
+	return true;
+}
+
+/* Records that LINEAGE did WHAT to the file at DENTRY; returns what it had done before. */
+static __always_inline __u32 touch(__u32 lineage, struct dentry *dentry, __u32 what)
+{
+	struct touched_key key;
+	__u32 *before, after;
+
+	if (!touched_key_of(lineage, dentry, &key))
+		return 0;
+	before = bpf_map_lookup_elem(&mg_touched, &key);
+	after = (before ? *before : 0) | what;
+	if (!before || *before != after)
+		bpf_map_update_elem(&mg_touched, &key, &after, BPF_ANY);
+	return before ? *before : 0;
+}
+
+/*
+ * What an operation says about a lineage. Whatever it does to files it
+ * created itself (temporary files, journals, a new file renamed into
+ * place) says nothing; a first write, an overwrite, a rename or an unlink
+ * of someone else's file does.
+ */
+static __always_inline __u32 refine_signal(__u32 lineage, struct dentry *dentry, __u32 signal)
+{
+	__u32 before;
+
+	switch (signal) {
+	case MG_SIGNAL_CREATE:
+		touch(lineage, dentry, TOUCHED_CREATED);
+		return signal;
+	case MG_SIGNAL_FIRST_WRITE:
+		before = touch(lineage, dentry, TOUCHED_WRITTEN);
+		return before ? MG_SIGNAL_NONE : signal;
+	case MG_SIGNAL_OVERWRITE:
+	case MG_SIGNAL_UNLINK:
+	case MG_SIGNAL_RENAME_EXT:
+	case MG_SIGNAL_RENAME_OUT:
+		before = touch(lineage, dentry, TOUCHED_WRITTEN);
+		return (before & TOUCHED_CREATED) ? MG_SIGNAL_NONE : signal;
+	}
+	return signal;
+}
+
+/* Signals that change or remove what was there: the ones the rate counts. */
+static __always_inline bool destructive(__u32 signal)
+{
+	return signal == MG_SIGNAL_FIRST_WRITE || signal == MG_SIGNAL_OVERWRITE || signal == MG_SIGNAL_REPLACE ||
+	       signal == MG_SIGNAL_RENAME_EXT || signal == MG_SIGNAL_RENAME_OUT || signal == MG_SIGNAL_UNLINK;
+}
+
+/*
+ * SIGNAL, already checked below MG_NSIGNALS, masked in a way the compiler
+ * keeps, so that the verifier sees the index bounded within the value.
+ */
+static __always_inline __u32 signal_index(__u32 signal)
+{
+	asm volatile("%0 &= 15" : "+r"(signal));
+	return signal;
+}
+
+struct scoring {
+	__u32 generation;
+	__u32 tree_id;
+	__u32 lineage;
+	__u32 op;
+	__u32 signal;
+	__u32 mode;
+	__u64 root_ino;
+	struct dentry *dentry;
+	struct file *file; /* the file being opened, or NULL */
+	const struct mg_task_label *label;
+};
+
+/* FILE's next write is measured, when the module's sampler runs (bpf/medguard_entropy.bpf.h). */
+static __always_inline void sample_next_write(struct file *file)
+{
+	__u64 file_key = (__u64)file, inode = (__u64)BPF_CORE_READ(file, f_inode);
+
+	bpf_map_update_elem(&mg_sampled_files, &file_key, &inode, BPF_ANY);
+}
+
+/* A trusted program the behaviour names as exempt (a package manager) is not scored. */
+static __always_inline bool exempt(const struct mg_behaviour *behaviour, const struct mg_task_label *label)
+{
+	int i;
+
+	if (!label || !label->program_id || !(label->flags & MG_LABEL_TRUSTED))
+		return false;
+	for (i = 0; i < MG_MAX_EXEMPT_PROGRAMS; i++) {
+		if (i >= behaviour->nexempt)
+			break;
+		if (behaviour->exempt_programs[i] == label->program_id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Adds the weight of the signal to the lineage's score on the tree, after
+ * letting the score decay over the window, and takes every action whose
+ * threshold the score has reached. Denial comes first: the operation that
+ * reaches deny-writes, kill or freeze is itself refused. Returns 0 or -EPERM.
+ */
+static __noinline int score(const struct scoring *scoring)
+{
+	struct mg_score_key key = {
+		.lineage = scoring->lineage,
+		.tree_id = scoring->tree_id,
+		.generation = scoring->generation,
+	};
+	struct mg_score fresh = {}, *current;
+	struct mg_behaviour *behaviour;
+	__u32 index = scoring->generation * MG_MAX_TREES + (scoring->tree_id & (MG_MAX_TREES - 1));
+	__u32 signal = scoring->signal, action, stop = 0;
+	__u64 now = bpf_ktime_get_ns(), elapsed, weight;
+	bool enforce = scoring->mode == MG_MODE_ENFORCE;
+	int ret = 0;
+
+	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
+	if (!behaviour || !behaviour->window_ns || exempt(behaviour, scoring->label))
+		return 0;
+	current = bpf_map_lookup_elem(&mg_scores, &key);
+	if (!current) {
+		fresh.updated_ns = now;
+		fresh.second_start_ns = now;
+		bpf_map_update_elem(&mg_scores, &key, &fresh, BPF_NOEXIST);
+		current = bpf_map_lookup_elem(&mg_scores, &key);
+		if (!current)
+			return 0;
+	}
+
+	elapsed = now - current->updated_ns;
+	if (elapsed >= behaviour->window_ns) {
+		current->score = 0;
+		current->created = 0;
+	} else {
+		/* linear decay in 1/1024 steps, which cannot overflow for any score or window */
+		current->score = current->score * (1024 - elapsed * 1024 / behaviour->window_ns) / 1024;
+	}
+	current->updated_ns = now;
+
+	if (scoring->file && behaviour->weights[MG_SIGNAL_ENTROPY] &&
+	    (signal == MG_SIGNAL_FIRST_WRITE || signal == MG_SIGNAL_OVERWRITE))
+		sample_next_write(scoring->file);
+	if (signal == MG_SIGNAL_UNLINK && current->created)
+		signal = MG_SIGNAL_REPLACE;
+	if (destructive(signal)) {
+		if (now - current->second_start_ns >= 1000000000ull) {
+			current->second_start_ns = now;
+			current->second_files = 0;
+		}
+		current->second_files++;
+		if (current->second_files > MG_RATE_ALLOWANCE)
+			current->score += behaviour->weights[MG_SIGNAL_RATE];
+	}
+	if (signal == MG_SIGNAL_CREATE)
+		current->created++;
+	if (signal == MG_SIGNAL_CANARY)
+		weight = MG_CANARY_SCORE;
+	else if (signal < MG_NSIGNALS)
+		weight = behaviour->weights[signal_index(signal)];
+	else
+		weight = 0;
+	current->score += weight;
+	if (current->score > MG_CANARY_SCORE)
+		current->score = MG_CANARY_SCORE;
+
+	for (action = 0; action < MG_NACTIONS; action++) {
+		__u32 threshold = behaviour->thresholds[action];
+
+		if (!threshold || current->score < threshold || (current->actions_taken & (1u << action)))
+			continue;
+		current->actions_taken |= 1u << action;
+		emit_scored(MG_EVENT_BEHAVIOUR, signal, action, scoring->tree_id,
+			    enforce ? MG_EVENT_DENIED : MG_EVENT_AUDITED, scoring->label, scoring->dentry,
+			    scoring->root_ino, scoring->lineage, current->score);
+		if (enforce && action != MG_ACTION_ALERT)
+			stop |= action == MG_ACTION_KILL ? MG_LINEAGE_DENY_WRITES | MG_LINEAGE_KILLED
+							 : MG_LINEAGE_DENY_WRITES;
+	}
+	if (stop) {
+		set_lineage_flags(scoring->lineage, stop);
+		if (scoring->op & MG_WRITE_OPS)
+			ret = -EPERM;
+		if (stop & MG_LINEAGE_KILLED)
+			bpf_send_signal(SIGKILL);
+	}
+	return ret;
+}
+
+#endif /* MEDGUARD_BEHAVIOUR_BPF_H */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Objects: the protected tree a dentry lies in, by a bounded walk up its parents. */
+#ifndef MEDGUARD_WALK_BPF_H
+#define MEDGUARD_WALK_BPF_H
+
+/* What a walk up from a dentry found. */
+enum walk_result {
+	WALK_UNPROTECTED = 0,
+	WALK_PROTECTED,
+	WALK_TOO_DEEP, /* no protected ancestor within MG_WALK_DEPTH steps, and no fs root either */
+};
+
+struct walk {
+	__u64 dentry; /* the dentry of this step, read with probes */
+	struct mg_object_key key;
+	struct mg_object found;
+	__u64 root_ino;
+	int result;
+};
+
+static long walk_step(__u64 index, void *data)
+{
+	struct walk *walk = data;
+	struct dentry *dentry = (struct dentry *)walk->dentry, *parent;
+	struct mg_object *object;
+	struct inode *inode;
+
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (inode) {
+		walk->key.ino = BPF_CORE_READ(inode, i_ino);
+		object = bpf_map_lookup_elem(&mg_objects, &walk->key);
+		if (object) {
+			walk->found = *object;
+			walk->root_ino = walk->key.ino;
+			walk->result = WALK_PROTECTED;
+			return 1;
+		}
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (!parent || parent == dentry) {
+		walk->result = WALK_UNPROTECTED;
+		return 1;
+	}
+	walk->dentry = (__u64)parent;
+	return 0;
+}
+
+/*
+ * The protected object at DENTRY or its nearest ancestor, by (dev, ino).
+ * Identity by inode holds across bind mounts, mount namespaces, symlinks
+ * and /proc/self/fd. A walk that neither finds one nor reaches the root of
+ * the filesystem within MG_WALK_DEPTH steps says so: the caller refuses.
+ */
+static __always_inline int find_protected(struct dentry *dentry, __u32 generation, struct mg_object *found,
+					  __u64 *root_ino)
+{
+	struct walk walk = { .key.generation = generation, .result = WALK_TOO_DEEP };
+	struct inode *inode;
+
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (!inode)
+		inode = BPF_CORE_READ(dentry, d_parent, d_inode);
+	if (!inode)
+		return WALK_UNPROTECTED;
+	walk.key.dev = inode_dev(inode);
+	walk.key.ino = 0;
+	if (!bpf_map_lookup_elem(&mg_objects, &walk.key))
+		return WALK_UNPROTECTED;
+	walk.dentry = (__u64)dentry;
+	bpf_loop(MG_WALK_DEPTH, walk_step, &walk, 0);
+	if (walk.result == WALK_PROTECTED) {
+		*found = walk.found;
+		*root_ino = walk.root_ino;
+	}
+	return walk.result;
+}
+
+/* The tree protecting DENTRY in the live generation, MG_TREE_UNKNOWN past the walk, or -1. */
+static __always_inline long tree_of(struct dentry *dentry)
+{
+	struct mg_object object;
+	__u32 generation;
+	__u64 root_ino;
+
+	if (!live_generation(&generation))
+		return -1;
+	switch (find_protected(dentry, generation, &object, &root_ino)) {
+	case WALK_PROTECTED:
+		return object.tree_id;
+	case WALK_TOO_DEEP:
+		return MG_TREE_UNKNOWN;
+	}
+	return -1;
+}
+
+/* A hash of the extension of DENTRY's name (what follows its last dot); 0 without one. */
+static __always_inline __u32 extension_hash(struct dentry *dentry)
+{
+	char name[32];
+	__u32 hash = 0;
+	int i;
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) <= 0)
+		return 0;
+	for (i = 0; i < (int)sizeof(name); i++) {
+		if (!name[i])
+			break;
+		if (name[i] == '.')
+			hash = 2166136261u;
+		else if (hash)
+			hash = (hash ^ (__u8)name[i]) * 16777619u;
+	}
+	return hash;
+}
+
+#endif /* MEDGUARD_WALK_BPF_H */
