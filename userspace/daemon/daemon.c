@@ -320,7 +320,18 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
 		goto cleanup;
 	}
+	/*
+	 * Labels first, then the hooks: from the moment they are attached,
+	 * a task without a label starts nothing trusted (see labels.c).
+	 */
 	progress(&daemon, "labelling the processes that ran before medguard");
+	if (label_running_processes(&daemon)) {
+		fprintf(stderr, "medguard: cannot read /proc to label the running processes; is /proc mounted?\n");
+		goto cleanup;
+	}
+	progress(&daemon, "attaching the programs to the LSM hooks");
+	if (mg_loader_attach(daemon.loader, stderr))
+		goto cleanup;
 	if (label_running_processes(&daemon)) {
 		fprintf(stderr, "medguard: cannot read /proc to label the running processes; is /proc mounted?\n");
 		goto cleanup;

@@ -48,7 +48,11 @@ void say(struct daemon *daemon, const char *what, const char *detail);
  */
 void progress(struct daemon *daemon, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* labels.c: labels every process that ran before the daemon; 0 or -errno. */
+/*
+ * labels.c: labels every process without a label (before the programs are
+ * attached, and again after); from the first call on, an unlabelled task
+ * starts nothing trusted. 0 or -errno.
+ */
 int label_running_processes(struct daemon *daemon);
 
 /* trust_feed.c */

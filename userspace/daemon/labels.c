@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Labels for the processes that ran before the daemon. From the moment the
- * programs are attached the kernel labels every exec and fork, but what
- * already runs has no label; until it has one the kernel treats such a task
- * as a root, so this runs before medguard says it enforces. Each process
- * is judged as its exec would have been: trusted only if its executable is
- * verified, it is not an interpreter, it maps nothing unverified
- * executable, and its parent was trusted (the kernel's threads and the
- * kernel itself, PPID 0, are roots).
+ * Labels for the processes that ran before the daemon. Once the programs
+ * are attached the kernel labels every exec and fork, and a task without a
+ * label starts nothing trusted; what already runs has no label. So the
+ * daemon labels every process before it attaches the programs, and once
+ * more after, for what started in between. Each process is judged as its
+ * exec would have been: trusted only if its executable is verified, it is
+ * not an interpreter, it maps nothing unverified executable, and its
+ * parent was trusted (the kernel's threads and the kernel itself, PPID 0,
+ * are roots). A label is never raised: a trusted process that ran another
+ * program before the hooks saw it loses its trust.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -159,6 +161,18 @@ static bool judge_executable(struct daemon *daemon, pid_t pid, struct mg_task_la
 	return true;
 }
 
+/* Whether PID runs another file than the one its trusted LABEL was given for. */
+static bool ran_another_program(pid_t pid, const struct mg_task_label *label)
+{
+	char link[64];
+	struct stat st;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	if (stat(link, &st))
+		return false;
+	return st.st_ino != label->exe_ino || mg_superblock_dev(AT_FDCWD, link, 0, &st) != label->exe_dev;
+}
+
 /* Labels PROCESS (and its ancestors first); returns whether it is trusted. */
 static bool label_process(struct daemon *daemon, struct processes *list, struct process *process,
 			  unsigned long *labelled)
@@ -172,8 +186,14 @@ static bool label_process(struct daemon *daemon, struct processes *list, struct 
 	if (process->state == JUDGING)
 		return false;
 	process->state = JUDGING;
-	if (mg_loader_label_of(daemon->loader, process->pid, &label) == 0)
+	if (mg_loader_label_of(daemon->loader, process->pid, &label) == 0) {
+		if ((label.flags & MG_LABEL_TRUSTED) && ran_another_program(process->pid, &label)) {
+			label.flags = (label.flags & ~MG_LABEL_TRUSTED) | MG_LABEL_TAINTED;
+			label.program_id = 0;
+			mg_loader_label_process(daemon->loader, process->pid, &label, true);
+		}
 		goto judged;
+	}
 	parent = process->ppid ? find_process(list, process->ppid) : NULL;
 	if (!process->ppid || (parent && parent->kernel_thread))
 		parent_trusted = true;
@@ -189,7 +209,7 @@ static bool label_process(struct daemon *daemon, struct processes *list, struct 
 		label.flags = (label.flags & ~MG_LABEL_TRUSTED) | MG_LABEL_UNTRUSTED_START;
 	if (!(label.flags & MG_LABEL_TRUSTED))
 		label.program_id = 0;
-	if (mg_loader_label_process(daemon->loader, process->pid, &label) == 0)
+	if (mg_loader_label_process(daemon->loader, process->pid, &label, false) == 0)
 		(*labelled)++;
 	else
 		mg_loader_label_of(daemon->loader, process->pid, &label);
@@ -218,17 +238,12 @@ static long label_pass(struct daemon *daemon, unsigned long *trusted)
 int label_running_processes(struct daemon *daemon)
 {
 	unsigned long trusted = 0;
-	long first, second;
+	long labelled;
 
-	first = label_pass(daemon, &trusted);
-	if (first < 0)
-		return (int)first;
-	/* A process forked from one not yet labelled, during the first pass, got no label. */
-	trusted = 0;
-	second = label_pass(daemon, &trusted);
-	if (second < 0)
-		return (int)second;
+	labelled = label_pass(daemon, &trusted);
+	if (labelled < 0)
+		return (int)labelled;
 	mg_loader_labels_complete(daemon->loader);
-	progress(daemon, "labelled %ld running processes (%lu trusted)", first + second, trusted);
+	progress(daemon, "labelled %ld running processes (%lu trusted)", labelled, trusted);
 	return 0;
 }

@@ -29,6 +29,7 @@ struct mg_loader {
 	struct medguard *skel;
 	struct bpf_link **links;
 	size_t nlinks;
+	bool pin;
 	bool pinned;
 	struct root_path *roots; /* every protected object of the live generation, for event paths */
 	size_t nroots;
@@ -190,15 +191,21 @@ struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 			     "CONFIG_BPF_LSM=y and BTF, and see the verifier log above\n", strerror(-err));
 		goto fail;
 	}
-	if (attach_all(loader, log))
-		goto fail;
-	if (options->pin && pin_all(loader, log))
-		goto fail;
+	loader->pin = options->pin;
 	return loader;
 
 fail:
 	mg_loader_close(loader);
 	return NULL;
+}
+
+int mg_loader_attach(struct mg_loader *loader, FILE *log)
+{
+	if (attach_all(loader, log))
+		return -1;
+	if (loader->pin && pin_all(loader, log))
+		return -1;
+	return 0;
 }
 
 void mg_loader_close(struct mg_loader *loader)
@@ -498,13 +505,14 @@ int mg_loader_label_of(const struct mg_loader *loader, pid_t pid, struct mg_task
 	return err;
 }
 
-int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label)
+int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label, bool replace)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
 
 	if (pidfd < 0)
 		return -errno;
-	if (bpf_map_update_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, label, BPF_NOEXIST))
+	if (bpf_map_update_elem(bpf_map__fd(loader->skel->maps.mg_labels), &pidfd, label,
+				replace ? BPF_EXIST : BPF_NOEXIST))
 		err = -errno;
 	close(pidfd);
 	return err;

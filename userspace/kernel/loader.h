@@ -23,8 +23,14 @@ struct mg_loader_options {
 	FILE *log; /* one line per degraded feature, for the operator */
 };
 
-/* Opens, loads and attaches the BPF programs. NULL on failure, said in one line on LOG. */
+/*
+ * Opens and loads the BPF programs, attached to nothing yet: the maps can
+ * be filled first. NULL on failure, said in one line on LOG.
+ */
 struct mg_loader *mg_loader_open(const struct mg_loader_options *options);
+
+/* Attaches the programs (and pins them with the maps); 0, or -1 said in one line on LOG. */
+int mg_loader_attach(struct mg_loader *loader, FILE *log);
 
 /*
  * Resolves POLICY's paths and writes it into the next generation, then makes
@@ -42,8 +48,11 @@ void mg_loader_untrust_file(struct mg_loader *loader, const struct mg_trust_key 
 /* The kernel label of process PID; 0 or -errno (-ENOENT: no label). */
 int mg_loader_label_of(const struct mg_loader *loader, pid_t pid, struct mg_task_label *label);
 
-/* Gives process PID its first label; -EEXIST when the kernel labelled it already. */
-int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label);
+/*
+ * Gives process PID its first label (-EEXIST when the kernel labelled it
+ * already), or with REPLACE a lower one in place of the label it has.
+ */
+int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg_task_label *label, bool replace);
 
 /*
  * From now on a task without a label starts nothing trusted, but for the
