@@ -41,7 +41,7 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	struct mg_tree *tree;
 	struct rule_search search;
 	struct scoring scoring;
-	__u32 generation, index, lineage;
+	__u32 generation, index, lineage, stopped;
 	__u64 root_ino;
 	int found;
 
@@ -82,12 +82,14 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	scoring.label = label;
 
 	/* Refused, and still scored: a lineage that keeps trying goes on to kill. */
-	if ((op & MG_WRITE_OPS) && (lineage_flags(lineage) & MG_LINEAGE_DENY_WRITES) &&
+	stopped = lineage_flags(lineage);
+	if ((((op & MG_WRITE_OPS) && (stopped & MG_LINEAGE_DENY_WRITES)) ||
+	     ((op & MG_READ_OPS) && (stopped & MG_LINEAGE_DENY_READS))) &&
 	    live->mode == MG_MODE_ENFORCE) {
 		count(MG_COUNTER_DENIED);
 		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, MG_RULE_BEHAVIOUR, label, dentry, root_ino);
 		if (scoring.signal != MG_SIGNAL_NONE)
-			score(&scoring);
+			score_all(&scoring);
 		return -EPERM;
 	}
 
@@ -114,7 +116,7 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 		scoring.signal = refine_signal(lineage, dentry, scoring.signal);
 	if (scoring.signal == MG_SIGNAL_NONE)
 		return CHECK_IN_TREE;
-	if (score(&scoring))
+	if (score_all(&scoring))
 		return -EPERM;
 	return CHECK_IN_TREE;
 }
@@ -142,8 +144,16 @@ int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 	if (lineage_flags(parent->lineage) & MG_LINEAGE_KILLED)
 		return -EPERM;
 	child = bpf_task_storage_get(&mg_labels, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (child)
-		*child = *parent;
+	if (!child)
+		return 0;
+	*child = *parent;
+	/*
+	 * What init starts (a service, a cron daemon, a login) is a lineage
+	 * of its own, from its first exec: one service's score is not
+	 * another's, and a stopped one does not stop init's forks.
+	 */
+	if ((bpf_get_current_pid_tgid() >> 32) == 1)
+		child->lineage = 0;
 	return 0;
 }
 
@@ -164,6 +174,7 @@ int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 	pending->label.flags = MG_LABEL_TRUSTED;
 	pending->starter_trusted = starter_trusted(task, label);
 	pending->label.lineage = label ? label->lineage : 0;
+	pending->label.ancestor_program = label_trusted(label) ? label->ancestor_program : 0;
 	pending->from_launcher = label_trusted(label) && (label->flags & MG_LABEL_LAUNCHER);
 	/* A tracer can change what the new program does. */
 	if (task->ptrace)
@@ -215,6 +226,12 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	program_key.ino = inode->i_ino;
 	program_key.generation = generation;
 	program = bpf_map_lookup_elem(&mg_programs, &program_key);
+	if (!program && trust && trust->source == MG_TRUST_SIGNATURE && !depth) {
+		/* `program NAME signed-by KEY;`: whatever that key signed. */
+		program_key.dev = 0;
+		program_key.ino = trust->key_id;
+		program = bpf_map_lookup_elem(&mg_programs, &program_key);
+	}
 	if (!program)
 		return 0;
 	if ((program->flags & MG_PROGRAM_INTERPRETER) && !depth)
@@ -271,8 +288,12 @@ int BPF_PROG(mg_bprm_committed_creds, struct linux_binprm *bprm)
 		fresh->flags &= ~MG_LABEL_LAUNCHER;
 	if (pending->from_launcher && (fresh->flags & MG_LABEL_TRUSTED))
 		fresh->flags |= MG_LABEL_LAUNCHED;
-	if (!(fresh->flags & MG_LABEL_TRUSTED))
+	if (!(fresh->flags & MG_LABEL_TRUSTED)) {
 		fresh->program_id = 0;
+		fresh->ancestor_program = 0;
+	} else if (fresh->program_id) {
+		fresh->ancestor_program = fresh->program_id;
+	}
 	*label = *fresh;
 	if (pending->from_launcher)
 		emit(MG_EVENT_LAUNCH, MG_OP_EXEC,
@@ -404,6 +425,8 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		signal = MG_SIGNAL_FIRST_WRITE;
 	else if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFDIR)
 		signal = MG_SIGNAL_ENUMERATE;
+	else if (op == MG_OP_READ)
+		signal = MG_SIGNAL_READ;
 	ret = medguard_check(maybe_null(file->f_path.dentry), maybe_null(file), op, signal);
 	if (ret < 0)
 		return -EPERM;
@@ -431,8 +454,14 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 	if (!(mask & (MAY_READ | MAY_WRITE)))
 		return 0;
 	ret = check_foreign_descriptor(file, (mask & MAY_WRITE) ? MG_OP_WRITE : MG_OP_READ);
-	if (ret || !(mask & MAY_WRITE))
+	if (ret)
 		return ret;
+	if (!(mask & MAY_WRITE)) {
+		/* A lineage stopped by deny-reads does not go on reading what it opened before. */
+		if (!(lineage_flags(lineage_of(current_label())) & MG_LINEAGE_DENY_READS))
+			return 0;
+		return check_dentry(file->f_path.dentry, MG_OP_READ, MG_SIGNAL_NONE);
+	}
 	sampled = bpf_map_lookup_elem(&mg_entropy_pending, &thread);
 	if (sampled) {
 		bool this_write = *sampled == (__u64)file;

@@ -65,7 +65,8 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MG_MAX_TREES * MG_GENERATIONS);
+	/* index (generation * MG_MAX_TREES + tree) * MG_MAX_BEHAVIOURS_PER_TREE + slot */
+	__uint(max_entries, MG_MAX_TREES * MG_GENERATIONS * MG_MAX_BEHAVIOURS_PER_TREE);
 	__type(key, __u32);
 	__type(value, struct mg_behaviour);
 } mg_behaviours SEC(".maps");

@@ -108,6 +108,10 @@ struct mg_object {
  */
 #define MG_PROGRAM_LAUNCHER (1u << 1)
 
+/*
+ * A program is named by its executable's (dev, ino), or, with dev 0, by the
+ * key that signed it: ino is then the key id (`program NAME signed-by KEY;`).
+ */
 struct mg_program_key {
 	__u64 dev;
 	__u64 ino;
@@ -173,7 +177,12 @@ struct mg_task_label {
 	 * per lineage, so a fan-out of short-lived workers is one offender.
 	 */
 	__u32 lineage;
-	__u32 pad;
+	/*
+	 * The nearest named program of the policy up the lineage, this task's
+	 * own included, while every task between was trusted: a behaviour that
+	 * exempts a backup agent exempts the tar it runs.
+	 */
+	__u32 ancestor_program;
 };
 
 /* Behaviour signals: what a process does to a protected tree, scored by policy weights. */
@@ -189,6 +198,7 @@ enum mg_signal {
 	MG_SIGNAL_RATE,            /* each file touched beyond the per-second allowance */
 	MG_SIGNAL_CANARY,          /* a canary touched: instant maximum */
 	MG_SIGNAL_ENTROPY,         /* a high-entropy write (needs the module) */
+	MG_SIGNAL_READ,            /* first read of a file the lineage did not create */
 	MG_NSIGNALS,
 };
 
@@ -198,6 +208,7 @@ enum mg_action {
 	MG_ACTION_DENY_WRITES,
 	MG_ACTION_KILL,
 	MG_ACTION_FREEZE,
+	MG_ACTION_DENY_READS, /* the lineage may no longer read protected files */
 	MG_NACTIONS,
 };
 
@@ -223,7 +234,7 @@ struct mg_score_key {
 	__u32 lineage;
 	__u32 tree_id;
 	__u32 generation;
-	__u32 pad;
+	__u32 slot; /* which of the tree's behaviours */
 };
 
 struct mg_score {
@@ -239,6 +250,7 @@ struct mg_score {
 /* Lineage flags, across trees. */
 #define MG_LINEAGE_DENY_WRITES (1u << 0)
 #define MG_LINEAGE_KILLED (1u << 1)
+#define MG_LINEAGE_DENY_READS (1u << 2)
 
 enum mg_event_kind {
 	MG_EVENT_ACCESS = 1,    /* an operation on a protected tree was denied or audited */
@@ -286,6 +298,8 @@ struct mg_event {
 	__u32 npath; /* components used in path[], leaf first */
 	__u32 lineage;
 	__u32 score;
+	__u32 behaviour_slot; /* MG_EVENT_BEHAVIOUR: which of the tree's behaviours */
+	__u32 pad;
 	__u64 obj_dev;
 	__u64 obj_ino;
 	__u64 root_ino; /* records root where path[] stops; 0: path[] reaches the fs root */

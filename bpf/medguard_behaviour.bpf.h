@@ -5,6 +5,8 @@
 
 /* Operations a lineage stopped by the behaviour engine may no longer do. */
 #define MG_WRITE_OPS (MG_OP_WRITE | MG_OP_CREATE | MG_OP_DELETE | MG_OP_RENAME | MG_OP_LINK | MG_OP_SETATTR)
+/* ... and, stopped by deny-reads, may no longer read (exfiltration). */
+#define MG_READ_OPS MG_OP_READ
 
 /* No signal: the operation is not scored. */
 #define MG_SIGNAL_NONE MG_NSIGNALS
@@ -36,6 +38,7 @@ static __always_inline void set_lineage_flags(__u32 lineage, __u32 add)
 /* What a lineage has done to a file: it created it, it wrote to it. */
 #define TOUCHED_WRITTEN (1u << 0)
 #define TOUCHED_CREATED (1u << 1)
+#define TOUCHED_READ (1u << 2)
 
 static __always_inline bool touched_key_of(__u32 lineage, struct dentry *dentry, struct touched_key *key)
 {
@@ -81,6 +84,10 @@ static __always_inline __u32 refine_signal(__u32 lineage, struct dentry *dentry,
 		return signal;
 	case MG_SIGNAL_FIRST_WRITE:
 		before = touch(lineage, dentry, TOUCHED_WRITTEN);
+		return (before & (TOUCHED_WRITTEN | TOUCHED_CREATED)) ? MG_SIGNAL_NONE : signal;
+	case MG_SIGNAL_READ:
+		/* Distinct records read: reading one file again says nothing new. */
+		before = touch(lineage, dentry, TOUCHED_READ);
 		return before ? MG_SIGNAL_NONE : signal;
 	case MG_SIGNAL_OVERWRITE:
 	case MG_SIGNAL_UNLINK:
@@ -109,9 +116,27 @@ static __always_inline __u32 signal_index(__u32 signal)
 	return signal;
 }
 
+/*
+ * Whether SIGNAL can move BEHAVIOUR's score: a behaviour that scores only
+ * reads keeps no state for writes, and the other way round.
+ */
+static __always_inline bool cares(const struct mg_behaviour *behaviour, __u32 signal)
+{
+	if (signal >= MG_NSIGNALS)
+		return false;
+	if (signal == MG_SIGNAL_CANARY || behaviour->weights[signal_index(signal)])
+		return true;
+	if ((signal == MG_SIGNAL_CREATE || signal == MG_SIGNAL_UNLINK) && behaviour->weights[MG_SIGNAL_REPLACE])
+		return true;
+	if ((signal == MG_SIGNAL_FIRST_WRITE || signal == MG_SIGNAL_OVERWRITE) && behaviour->weights[MG_SIGNAL_ENTROPY])
+		return true;
+	return destructive(signal) && behaviour->weights[MG_SIGNAL_RATE];
+}
+
 struct scoring {
 	__u32 generation;
 	__u32 tree_id;
+	__u32 slot; /* which of the tree's behaviours, set by score_all() */
 	__u32 lineage;
 	__u32 op;
 	__u32 signal;
@@ -130,27 +155,33 @@ static __always_inline void sample_next_write(struct file *file)
 	bpf_map_update_elem(&mg_sampled_files, &file_key, &inode, BPF_ANY);
 }
 
-/* A trusted program the behaviour names as exempt (a package manager) is not scored. */
+/*
+ * A trusted program the behaviour names as exempt (a package manager, a
+ * backup agent), and what it runs while trusted, is not scored.
+ */
 static __always_inline bool exempt(const struct mg_behaviour *behaviour, const struct mg_task_label *label)
 {
 	int i;
 
-	if (!label || !label->program_id || !(label->flags & MG_LABEL_TRUSTED))
+	if (!label || !(label->flags & MG_LABEL_TRUSTED) || (!label->program_id && !label->ancestor_program))
 		return false;
 	for (i = 0; i < MG_MAX_EXEMPT_PROGRAMS; i++) {
 		if (i >= behaviour->nexempt)
 			break;
-		if (behaviour->exempt_programs[i] == label->program_id)
+		if (behaviour->exempt_programs[i] &&
+		    (behaviour->exempt_programs[i] == label->program_id ||
+		     behaviour->exempt_programs[i] == label->ancestor_program))
 			return true;
 	}
 	return false;
 }
 
 /*
- * Adds the weight of the signal to the lineage's score on the tree, after
- * letting the score decay over the window, and takes every action whose
- * threshold the score has reached. Denial comes first: the operation that
- * reaches deny-writes, kill or freeze is itself refused. Returns 0 or -EPERM.
+ * Adds the weight of the signal to the lineage's score for one behaviour on
+ * the tree, after letting the score decay over the window, and takes every
+ * action whose threshold the score has reached. Denial comes first: the
+ * operation that reaches deny-writes, kill or freeze (a write) or
+ * deny-reads (a read) is itself refused. Returns 0 or -EPERM.
  */
 static __noinline int score(const struct scoring *scoring)
 {
@@ -158,17 +189,20 @@ static __noinline int score(const struct scoring *scoring)
 		.lineage = scoring->lineage,
 		.tree_id = scoring->tree_id,
 		.generation = scoring->generation,
+		.slot = scoring->slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1),
 	};
 	struct mg_score fresh = {}, *current;
 	struct mg_behaviour *behaviour;
-	__u32 index = scoring->generation * MG_MAX_TREES + (scoring->tree_id & (MG_MAX_TREES - 1));
+	__u32 index = (scoring->generation * MG_MAX_TREES + (scoring->tree_id & (MG_MAX_TREES - 1))) *
+			      MG_MAX_BEHAVIOURS_PER_TREE +
+		      (scoring->slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1));
 	__u32 signal = scoring->signal, action, stop = 0;
 	__u64 now = bpf_ktime_get_ns(), elapsed, weight;
 	bool enforce = scoring->mode == MG_MODE_ENFORCE;
 	int ret = 0;
 
 	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
-	if (!behaviour || !behaviour->window_ns || exempt(behaviour, scoring->label))
+	if (!behaviour || !behaviour->window_ns || !cares(behaviour, signal) || exempt(behaviour, scoring->label))
 		return 0;
 	current = bpf_map_lookup_elem(&mg_scores, &key);
 	if (!current) {
@@ -224,17 +258,37 @@ static __noinline int score(const struct scoring *scoring)
 		current->actions_taken |= 1u << action;
 		emit_scored(MG_EVENT_BEHAVIOUR, signal, action, scoring->tree_id,
 			    enforce ? MG_EVENT_DENIED : MG_EVENT_AUDITED, scoring->label, scoring->dentry,
-			    scoring->root_ino, scoring->lineage, current->score);
-		if (enforce && action != MG_ACTION_ALERT)
-			stop |= action == MG_ACTION_KILL ? MG_LINEAGE_DENY_WRITES | MG_LINEAGE_KILLED
-							 : MG_LINEAGE_DENY_WRITES;
+			    scoring->root_ino, scoring->lineage, current->score, key.slot);
+		if (!enforce || action == MG_ACTION_ALERT)
+			continue;
+		if (action == MG_ACTION_DENY_READS)
+			stop |= MG_LINEAGE_DENY_READS;
+		else if (action == MG_ACTION_KILL)
+			stop |= MG_LINEAGE_DENY_WRITES | MG_LINEAGE_KILLED;
+		else
+			stop |= MG_LINEAGE_DENY_WRITES;
 	}
 	if (stop) {
 		set_lineage_flags(scoring->lineage, stop);
-		if (scoring->op & MG_WRITE_OPS)
+		if (((stop & MG_LINEAGE_DENY_WRITES) && (scoring->op & MG_WRITE_OPS)) ||
+		    ((stop & MG_LINEAGE_DENY_READS) && (scoring->op & MG_READ_OPS)))
 			ret = -EPERM;
 		if (stop & MG_LINEAGE_KILLED)
 			bpf_send_signal(SIGKILL);
+	}
+	return ret;
+}
+
+/* Scores the operation under every behaviour that watches the tree. Returns 0 or -EPERM. */
+static __always_inline int score_all(struct scoring *scoring)
+{
+	int ret = 0;
+	__u32 slot;
+
+	for (slot = 0; slot < MG_MAX_BEHAVIOURS_PER_TREE; slot++) {
+		scoring->slot = slot;
+		if (score(scoring))
+			ret = -EPERM;
 	}
 	return ret;
 }

@@ -26,7 +26,7 @@ static __always_inline void event_path(struct mg_event *event, struct dentry *de
 
 static __always_inline void emit_scored(__u32 kind, __u32 op, __u32 verdict, __u32 tree_id, __u32 rule_index,
 					const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino,
-					__u32 lineage, __u64 score)
+					__u32 lineage, __u64 score, __u32 behaviour_slot)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mg_event *event;
@@ -50,6 +50,8 @@ static __always_inline void emit_scored(__u32 kind, __u32 op, __u32 verdict, __u
 	event->program_id = label ? label->program_id : 0;
 	event->trust_source = label ? label->trust_source : 0;
 	event->lineage = lineage;
+	event->behaviour_slot = behaviour_slot;
+	event->pad = 0;
 	event->score = score > 0xffffffffull ? 0xffffffffu : (__u32)score;
 	inode = BPF_CORE_READ(dentry, d_inode);
 	event->obj_dev = inode ? inode_dev(inode) : 0;
@@ -64,7 +66,7 @@ static __always_inline void emit(__u32 kind, __u32 op, __u32 verdict, __u32 tree
 				 const struct mg_task_label *label, struct dentry *dentry, __u64 root_ino)
 {
 	emit_scored(kind, op, verdict, tree_id, rule_index, label, dentry, root_ino,
-		    label ? label->lineage : 0, 0);
+		    label ? label->lineage : 0, 0, 0);
 }
 
 /* An untrusted tracer was refused: OTHER_TGID is the other end of the trace. */

@@ -61,6 +61,7 @@ static __always_inline void taint(struct mg_task_label *label, struct dentry *de
 	label->flags &= ~MG_LABEL_TRUSTED;
 	label->flags |= MG_LABEL_TAINTED;
 	label->program_id = 0;
+	label->ancestor_program = 0;
 	emit(MG_EVENT_TAINT, MG_OP_EXEC, MG_EVENT_ALLOWED, 0, MG_RULE_DEFAULT, label, dentry, 0);
 }
 

@@ -20,6 +20,7 @@
 #define MG_MAX_TOUCHED 65536        /* (lineage, file) pairs remembered for first-write (LRU) */
 #define MG_RATE_ALLOWANCE 20        /* files a second a lineage may touch before `rate` scores */
 #define MG_MAX_EXEMPT_PROGRAMS 8    /* programs one behaviour does not score (package managers) */
+#define MG_MAX_BEHAVIOURS_PER_TREE 4 /* behaviour blocks watching one records tree (a power of two) */
 #define MG_MAX_SAMPLED_FILES 4096   /* open files whose next write is sampled for entropy (LRU) */
 #define MG_ENTROPY_MIN_WRITE 512    /* bytes: a shorter write says little about its entropy */
 #define MG_ENTROPY_HIGH 7500        /* millibits a byte: compressed or encrypted data */

@@ -352,9 +352,21 @@ static void test_behaviours(void)
 	expect(HEADER "behaviour b on emr { window 1s; score unlink 1; at 1 alert; }\n"
 		      "behaviour b on emr { window 1s; score unlink 1; at 1 alert; }\n",
 	       "test.policy:5:11: error: behaviour 'b' is already declared at @DIR@/test.policy:4");
-	expect(HEADER "behaviour b on emr { window 1s; score unlink 1; at 1 alert; }\n"
-		      "behaviour c on emr { window 1s; score unlink 1; at 1 alert; }\n",
-	       "test.policy:5:16: error: records 'emr' are already watched by behaviour 'b'; one behaviour per records");
+	expect_clean(HEADER "on emr { default allow; }\n"
+			    "behaviour b on emr { window 1s; score unlink 1; at 1 alert; }\n"
+			    "behaviour c on emr { window 10m; score read 1; at 5 alert; at 9 deny-reads; }\n",
+		     "two behaviours may watch one tree");
+	expect(HEADER "behaviour b1 on emr { window 1s; score unlink 1; at 1 alert; }\n"
+		      "behaviour b2 on emr { window 1s; score unlink 1; at 1 alert; }\n"
+		      "behaviour b3 on emr { window 1s; score unlink 1; at 1 alert; }\n"
+		      "behaviour b4 on emr { window 1s; score unlink 1; at 1 alert; }\n"
+		      "behaviour b5 on emr { window 1s; score unlink 1; at 1 alert; }\n",
+	       "test.policy:8:17: error: records 'emr' are already watched by 4 behaviours; merge two of them");
+	expect(HEADER "behaviour b on emr { window 1s; score read 1; at 9 alert; at 5 deny-reads; }\n",
+	       "'at 5 deny-reads' comes before 'at 9 alert'");
+	expect_clean(HEADER "on emr { default allow; }\n"
+			    "behaviour b on emr { window 1s; score read 1; score unlink 1; at 9 deny-writes; at 5 deny-reads; }\n",
+		     "deny-reads and deny-writes are not ordered against each other");
 	expect_clean(HEADER "on emr { default allow; }\nbehaviour b on emr { window 1s; score unlink 1; at 5 alert; at 5 deny-writes; at 9 freeze; }\n",
 		     "equal thresholds are fine");
 }
@@ -366,6 +378,13 @@ static void test_behaviours(void)
 static void test_exempt_programs(void)
 {
 	expect_clean(BEHAVIOUR_WITH("exempt dpkg;"), "a program may be exempt");
+	write_keys();
+	expect_clean(HEADER "on emr { default allow; }\nkey backup \"@DIR@/pub.pem\";\nprogram backup signed-by backup;\n"
+			    "behaviour b on emr { window 1s; score read 1; at 1 alert; exempt backup; }\n",
+		     "a program named by its key may be exempt");
+	expect(HEADER "on emr { default allow; }\nkey backup \"@DIR@/pub.pem\";\nprogram a signed-by backup;\n"
+		      "program b signed-by backup;\n",
+	       "error: key 'backup' already names program 'a' at line 6; one program per key");
 	expect(BEHAVIOUR_WITH("exempt apt;"),
 	       "test.policy:7:68: error: unknown program 'apt'; declare it with 'program apt exe \"/path\";'");
 	expect(BEHAVIOUR_WITH("exempt shell;"),

@@ -286,7 +286,7 @@ static void test_describe(void)
 		   "behaviour");
 	ASSERT_HAS(text, "  at a score of 40: deny its writes to protected records\n  at a score of 60: kill it\n",
 		   "actions");
-	ASSERT_HAS(text, "  not scored while trusted: tool, emrd\n", "exempt programs");
+	ASSERT_HAS(text, "  not scored while trusted: tool, emrd (and what they start)\n", "exempt programs");
 	ASSERT_HAS(text, "missing on this machine; medguard will not load the policy until they exist:\n  ",
 		   "missing paths");
 	free(text);

@@ -334,7 +334,7 @@ static const struct {
 	{ "interpreter 1;", "1:13: error: expected a name after 'interpreter', found '1'" },
 	{ "launcher 1;", "1:10: error: expected a name after 'launcher', found '1'" },
 	{ "launcher l \"/x\";", "1:12: error: expected 'exe' and the program's files after 'l', found \"/x\"" },
-	{ "program p \"/x\";", "1:11: error: expected 'exe' and the program's files after 'p', found \"/x\"" },
+	{ "program p \"/x\";", "1:11: error: expected 'exe' and the program's files after 'p', or 'signed-by' and a key, found \"/x\"" },
 	{ "program p exe p;", "1:15: error: expected an executable path in double quotes, found 'p'" },
 	{ "program p exe \"/x\" signed;", "1:20: error: expected 'signed-by', 'digest' or ';' after the exe list, found 'signed'" },
 	{ "program p exe \"/x\" signed-by;", "1:29: error: expected a key name after 'signed-by', found ';'" },
@@ -379,8 +379,8 @@ static const struct {
 	{ "behaviour b on t { score unlink x; }", "1:33: error: expected weight (a whole number), found 'x'" },
 	{ "behaviour b on t { score unlink 4294967296; }", "1:33: error: weight 4294967296 is too large; the largest is 4294967295" },
 	{ "behaviour b on t { at kill; }", "1:23: error: expected score threshold (a whole number), found 'kill'" },
-	{ "behaviour b on t { at 4; }", "1:24: error: expected an action after the threshold: alert, deny-writes, kill or freeze, found ';'" },
-	{ "behaviour b on t { at 4 reboot; }", "1:25: error: unknown action 'reboot'; actions are alert, deny-writes, kill and freeze" },
+	{ "behaviour b on t { at 4; }", "1:24: error: expected an action after the threshold: alert, deny-writes, deny-reads, kill or freeze, found ';'" },
+	{ "behaviour b on t { at 4 reboot; }", "1:25: error: unknown action 'reboot'; actions are alert, deny-writes, deny-reads, kill and freeze" },
 };
 
 static void test_syntax_errors(void)

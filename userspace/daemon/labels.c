@@ -152,7 +152,8 @@ static bool judge_executable(struct daemon *daemon, pid_t pid, struct mg_task_la
 	label->flags = MG_LABEL_TRUSTED;
 	label->trust_source = trust.source;
 	label->key_id = trust.key_id;
-	if (mg_loader_program_of(daemon->loader, key.dev, key.ino, &program))
+	if (mg_loader_program_of(daemon->loader, key.dev, key.ino, &program) &&
+	    (trust.source != MG_TRUST_SIGNATURE || mg_loader_program_of(daemon->loader, 0, trust.key_id, &program)))
 		return true;
 	if (program.flags & MG_PROGRAM_INTERPRETER)
 		label->flags &= ~MG_LABEL_TRUSTED;
@@ -209,6 +210,7 @@ static bool label_process(struct daemon *daemon, struct processes *list, struct 
 		label.flags = (label.flags & ~MG_LABEL_TRUSTED) | MG_LABEL_UNTRUSTED_START;
 	if (!(label.flags & MG_LABEL_TRUSTED))
 		label.program_id = 0;
+	label.ancestor_program = label.program_id;
 	if (mg_loader_label_process(daemon->loader, process->pid, &label, false) == 0)
 		(*labelled)++;
 	else

@@ -157,7 +157,7 @@ static const char *rule_text(const struct mg_event *event, const struct mg_polic
 	if (event->rule_index == MG_RULE_DEFAULT)
 		return tree->kernel.default_verdict == MG_VERDICT_DENY ? "default deny" : "default allow";
 	if (event->rule_index == MG_RULE_BEHAVIOUR)
-		return "behaviour: the lineage's writes are stopped";
+		return "behaviour: the lineage was stopped";
 	if (event->rule_index < MG_MAX_RULES_PER_TREE && tree->rule_text[event->rule_index])
 		return tree->rule_text[event->rule_index];
 	return NULL;
@@ -182,6 +182,18 @@ static void comm_of(const struct mg_event *event, char *out)
 	out[MG_COMM_LEN] = '\0';
 }
 
+/* The behaviour of the policy that EVENT (a behaviour event) is about, or NULL. */
+static const char *behaviour_name(const struct mg_event *event, const struct mg_policy *policy)
+{
+	if (!policy)
+		return NULL;
+	for (size_t i = 0; i < policy->nbehaviours; i++)
+		if (policy->behaviours[i].tree_id == event->tree_id &&
+		    policy->behaviours[i].slot == event->behaviour_slot)
+			return policy->behaviours[i].name;
+	return NULL;
+}
+
 /* {"event":"behaviour",...}: which lineage crossed which threshold on which tree. */
 static size_t behaviour_to_json(const struct mg_event *event, const struct mg_event_names *names,
 				struct buffer *buffer, const char *when, const char *path, const char *comm)
@@ -196,6 +208,10 @@ static size_t behaviour_to_json(const struct mg_event *event, const struct mg_ev
 	if (policy && event->tree_id < policy->ntrees) {
 		put(buffer, ",\"records\":");
 		put_json_string(buffer, policy->trees[event->tree_id].name);
+	}
+	if (behaviour_name(event, policy)) {
+		put(buffer, ",\"behaviour\":");
+		put_json_string(buffer, behaviour_name(event, policy));
 	}
 	put(buffer, ",\"pid\":%u,\"ppid\":%u,\"uid\":%u,\"comm\":", event->pid, event->ppid, event->uid);
 	put_json_string(buffer, comm);
@@ -262,10 +278,12 @@ size_t mg_event_to_text(const struct mg_event *event, const struct mg_event_name
 	mg_event_path(event, names->root_path, path, sizeof(path));
 	comm_of(event, comm);
 	if (event->kind == MG_EVENT_BEHAVIOUR) {
-		put(&buffer, "behaviour %s%s: lineage %u reached score %u (%s at %s) by pid %u (%s, uid %u)",
-		    mg_action_name(event->verdict), event->rule_index == MG_EVENT_DENIED ? "" : " (audit)",
-		    event->lineage, event->score, mg_signal_name(event->op), path, event->pid,
-		    names->exe ? names->exe : comm, event->uid);
+		const char *behaviour = behaviour_name(event, names->policy);
+
+		put(&buffer, "behaviour %s%s%s%s: lineage %u reached score %u (%s at %s) by pid %u (%s, uid %u)",
+		    behaviour ? behaviour : "", behaviour ? " " : "", mg_action_name(event->verdict),
+		    event->rule_index == MG_EVENT_DENIED ? "" : " (audit)", event->lineage, event->score,
+		    mg_signal_name(event->op), path, event->pid, names->exe ? names->exe : comm, event->uid);
 		return buffer.len;
 	}
 	put(&buffer, "%s %s %s %s by pid %u (%s, %s, uid %u)", kind_name(event->kind), verdict_name(event->verdict),

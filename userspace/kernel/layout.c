@@ -28,6 +28,6 @@ static_assert(sizeof(struct mg_behaviour) == 8 + 4 * MG_NSIGNALS + 4 * MG_NACTIO
 	      "struct mg_behaviour layout");
 static_assert(sizeof(struct mg_behaviour) % 8 == 0, "struct mg_behaviour has no tail padding");
 static_assert(sizeof(struct mg_event) % 8 == 0, "struct mg_event is 8-byte aligned for the ring buffer");
-static_assert(offsetof(struct mg_event, comm) == 88, "struct mg_event layout");
-static_assert(sizeof(struct mg_event) == 88 + MG_COMM_LEN + MG_EVENT_PATH_DEPTH * MG_NAME_LEN,
+static_assert(offsetof(struct mg_event, comm) == 96, "struct mg_event layout");
+static_assert(sizeof(struct mg_event) == 96 + MG_COMM_LEN + MG_EVENT_PATH_DEPTH * MG_NAME_LEN,
 	      "struct mg_event layout");

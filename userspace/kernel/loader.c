@@ -382,6 +382,17 @@ static int add_program(struct apply_state *state, const struct mg_policy_program
 	size_t i;
 	int err;
 
+	if (!program->nexes) {
+		/* Named by its key: the kernel looks it up as (0, key id). */
+		key.dev = 0;
+		key.ino = program->required_key_id;
+		if (bpf_map_update_elem(bpf_map__fd(state->loader->skel->maps.mg_programs), &key, &value, BPF_ANY)) {
+			fprintf(state->diag, "medguard: program '%s': cannot register its key: %s\n", program->name,
+				strerror(errno));
+			return -errno;
+		}
+		return 0;
+	}
 	for (i = 0; i < program->nexes; i++) {
 		if (stat(program->exes[i], &st)) {
 			fprintf(state->diag, "medguard: program '%s': cannot use %s: %s; install it or fix the policy\n",
@@ -413,16 +424,17 @@ static int add_behaviours(struct apply_state *state, const struct mg_policy *pol
 {
 	int fd = bpf_map__fd(state->loader->skel->maps.mg_behaviours);
 	const struct mg_behaviour off = { 0 };
-	__u32 tree, index;
+	__u32 slot, index;
 	size_t i;
 
-	for (tree = 0; tree < MG_MAX_TREES; tree++) {
-		index = state->generation * MG_MAX_TREES + tree;
+	for (slot = 0; slot < MG_MAX_TREES * MG_MAX_BEHAVIOURS_PER_TREE; slot++) {
+		index = state->generation * MG_MAX_TREES * MG_MAX_BEHAVIOURS_PER_TREE + slot;
 		if (bpf_map_update_elem(fd, &index, &off, BPF_ANY))
 			goto fail;
 	}
 	for (i = 0; i < policy->nbehaviours; i++) {
-		index = state->generation * MG_MAX_TREES + policy->behaviours[i].tree_id;
+		index = (state->generation * MG_MAX_TREES + policy->behaviours[i].tree_id) * MG_MAX_BEHAVIOURS_PER_TREE +
+			policy->behaviours[i].slot;
 		if (bpf_map_update_elem(fd, &index, &policy->behaviours[i].kernel, BPF_ANY))
 			goto fail;
 	}

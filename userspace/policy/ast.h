@@ -136,6 +136,7 @@ struct mg_ast_behaviour {
 	struct mg_ast_exempt *exempt;
 	size_t nexempt, exempt_cap;
 	__u32 tree_id; /* checker */
+	__u32 slot;    /* checker: which of the tree's behaviours */
 };
 
 struct mg_ast {

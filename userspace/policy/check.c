@@ -491,6 +491,23 @@ static void check_exe_unique(struct checker *c, size_t program_index, size_t exe
 	}
 }
 
+/* A program named by its key alone owns that key: a file it signed is one program. */
+static void check_key_program_unique(struct checker *c, size_t index)
+{
+	struct mg_ast_program *program = &c->ast->programs[index];
+
+	for (size_t j = 0; j < index; j++) {
+		const struct mg_ast_program *other = &c->ast->programs[j];
+
+		if (other->exes.n || other->key_id != program->key_id)
+			continue;
+		mg_diag_error(c->diag, &program->signed_by_loc,
+			      "key '%s' already names program '%s' at line %u; one program per key", program->signed_by,
+			      other->name, other->loc.line);
+		return;
+	}
+}
+
 static void check_programs(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
@@ -514,6 +531,8 @@ static void check_programs(struct checker *c)
 			check_program_key(c, program);
 		if (program->digest)
 			check_digest(c, program);
+		if (!program->exes.n && program->key_id)
+			check_key_program_unique(c, i);
 	}
 }
 
@@ -789,13 +808,20 @@ static void check_thresholds(struct checker *c, const struct mg_ast_behaviour *b
 		}
 		by_action[at->action] = at;
 	}
-	/* Actions are ordered weakest first; a stronger one must not fire before a weaker one. */
+	/*
+	 * Actions are ordered weakest first (alert, deny-writes, kill, freeze;
+	 * alert before deny-reads); a stronger one must not fire before a
+	 * weaker one. Denying reads and denying writes answer different
+	 * behaviours and are not ordered against each other.
+	 */
 	for (int stronger = 1; stronger < MG_NACTIONS && !c->diag->full; stronger++) {
 		const struct mg_ast_threshold *high = by_action[stronger];
 
 		for (int weaker = 0; high && weaker < stronger; weaker++) {
 			const struct mg_ast_threshold *low = by_action[weaker];
 
+			if (stronger == MG_ACTION_DENY_READS && weaker != MG_ACTION_ALERT)
+				continue;
 			if (!low || low->score <= high->score)
 				continue;
 			mg_diag_error(c->diag, &high->loc,
@@ -871,10 +897,7 @@ static void check_behaviour(struct checker *c, struct mg_ast_behaviour *behaviou
 static void check_behaviours(struct checker *c)
 {
 	struct mg_ast *ast = c->ast;
-	int watched_by[MG_MAX_TREES];
-
-	for (size_t t = 0; t < MG_MAX_TREES; t++)
-		watched_by[t] = -1;
+	size_t watchers[MG_MAX_TREES] = { 0 };
 	for (size_t i = 0; i < ast->nbehaviours && !c->diag->full; i++) {
 		struct mg_ast_behaviour *behaviour = &ast->behaviours[i];
 		int tree = find_records(c, behaviour->records);
@@ -891,12 +914,12 @@ static void check_behaviours(struct checker *c)
 		}
 		if (tree < 0) {
 			unknown_records(c, behaviour->records, &behaviour->records_loc);
-		} else if (watched_by[tree] >= 0) {
+		} else if (watchers[tree] >= MG_MAX_BEHAVIOURS_PER_TREE) {
 			mg_diag_error(c->diag, &behaviour->records_loc,
-				      "records '%s' are already watched by behaviour '%s'; one behaviour per records",
-				      behaviour->records, ast->behaviours[watched_by[tree]].name);
+				      "records '%s' are already watched by %d behaviours; merge two of them",
+				      behaviour->records, MG_MAX_BEHAVIOURS_PER_TREE);
 		} else {
-			watched_by[tree] = (int)i;
+			behaviour->slot = (__u32)watchers[tree]++;
 			behaviour->tree_id = (__u32)tree;
 		}
 		check_behaviour(c, behaviour);

@@ -166,6 +166,7 @@ static bool compile_behaviours(struct mg_policy *policy, const struct mg_ast *as
 
 		policy->nbehaviours = i + 1;
 		behaviour->tree_id = source->tree_id;
+		behaviour->slot = source->slot;
 		behaviour->kernel.window_ns = source->window_ns;
 		for (size_t s = 0; s < source->nscores; s++)
 			behaviour->kernel.weights[source->scores[s].signal] = source->scores[s].weight;

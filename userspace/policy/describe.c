@@ -206,6 +206,7 @@ static void describe_behaviour(const struct mg_policy *policy,
 		[MG_ACTION_DENY_WRITES] = "deny its writes to protected records",
 		[MG_ACTION_KILL] = "kill it",
 		[MG_ACTION_FREEZE] = "freeze it",
+		[MG_ACTION_DENY_READS] = "deny its reads of protected records",
 	};
 	const struct mg_behaviour *kernel = &behaviour->kernel;
 	const char *tree = behaviour->tree_id < policy->ntrees ? policy->trees[behaviour->tree_id].name : "?";
@@ -231,6 +232,8 @@ static void describe_behaviour(const struct mg_policy *policy,
 	for (__u32 i = 0; i < kernel->nexempt; i++)
 		fprintf(out, "%s%s", i ? ", " : "  not scored while trusted: ",
 			program_name(policy, kernel->exempt_programs[i]));
+	if (kernel->nexempt)
+		fprintf(out, " (and what they start)");
 	if (kernel->nexempt)
 		fprintf(out, "\n");
 }

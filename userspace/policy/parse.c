@@ -623,8 +623,8 @@ static bool parse_program_option(struct parser *p, struct mg_ast_program *progra
 }
 
 /*
- * program = ( "program" | "interpreter" | "launcher" ) NAME "exe" string_list
- *           { program_option } ";" ;
+ * program = ( "program" | "interpreter" | "launcher" ) NAME
+ *           ( "exe" string_list { program_option } | "signed-by" NAME ) ";" ;
  */
 static bool parse_program(struct parser *p, const char *keyword)
 {
@@ -647,8 +647,15 @@ static bool parse_program(struct parser *p, const char *keyword)
 	if (!program->name)
 		return false;
 	ast->nprograms++;
+	/* A program named by its key alone: whatever that key signed. */
+	if (!strcmp(keyword, "program") && p->tok.kind == MG_TOKEN_WORD && !strcmp(p->tok.text, "signed-by")) {
+		if (!parse_program_option(p, program))
+			return false;
+		return expect_end(p, statement);
+	}
 	if (!accept_word(p, "exe")) {
-		syntax_error(p, "expected 'exe' and the program's files after '%s'", program->name);
+		syntax_error(p, "expected 'exe' and the program's files after '%s'%s", program->name,
+			     strcmp(keyword, "program") ? "" : ", or 'signed-by' and a key");
 		return false;
 	}
 	if (!parse_string_list(p, &program->exes, "an executable path"))
@@ -1024,13 +1031,13 @@ static bool parse_behaviour_item(struct parser *p, void *block)
 		if (!take_u32(p, "score threshold", &threshold.score))
 			return false;
 		if (p->tok.kind != MG_TOKEN_WORD) {
-			syntax_error(p, "expected an action after the threshold: alert, deny-writes, kill or freeze");
+			syntax_error(p, "expected an action after the threshold: alert, deny-writes, deny-reads, kill or freeze");
 			return false;
 		}
 		action = mg_action_by_name(p->tok.text);
 		if (action < 0) {
 			mg_diag_error(p->ctx->diag, &p->tok.loc,
-				      "unknown action '%s'; actions are alert, deny-writes, kill and freeze",
+				      "unknown action '%s'; actions are alert, deny-writes, deny-reads, kill and freeze",
 				      mg_quote(shown, sizeof(shown), p->tok.text, p->tok.len));
 			return false;
 		}

@@ -53,6 +53,7 @@ struct mg_policy_tree {
 struct mg_policy_behaviour {
 	char *name;
 	__u32 tree_id;
+	__u32 slot; /* which of the tree's behaviours (< MG_MAX_BEHAVIOURS_PER_TREE) */
 	struct mg_behaviour kernel;
 };
 

@@ -24,7 +24,7 @@ static const char *const signal_names[MG_NSIGNALS] = {
 	[MG_SIGNAL_RENAME_OUT] = "rename-out",	 [MG_SIGNAL_UNLINK] = "unlink",
 	[MG_SIGNAL_CREATE] = "create",		 [MG_SIGNAL_ENUMERATE] = "enumerate",
 	[MG_SIGNAL_RATE] = "rate",		 [MG_SIGNAL_CANARY] = "canary",
-	[MG_SIGNAL_ENTROPY] = "entropy",
+	[MG_SIGNAL_ENTROPY] = "entropy",	 [MG_SIGNAL_READ] = "read",
 };
 
 static const char *const action_names[MG_NACTIONS] = {
@@ -32,6 +32,7 @@ static const char *const action_names[MG_NACTIONS] = {
 	[MG_ACTION_DENY_WRITES] = "deny-writes",
 	[MG_ACTION_KILL] = "kill",
 	[MG_ACTION_FREEZE] = "freeze",
+	[MG_ACTION_DENY_READS] = "deny-reads",
 };
 
 static int name_index(const char *word, const char *const *names, size_t n)
