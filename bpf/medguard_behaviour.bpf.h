@@ -204,6 +204,13 @@ static __noinline int score(const struct scoring *scoring)
 	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
 	if (!behaviour || !behaviour->window_ns || !cares(behaviour, signal) || exempt(behaviour, scoring->label))
 		return 0;
+	/*
+	 * Reading a canary is what a backup that does not know the decoys does:
+	 * it alarms the behaviours that watch reads (exfiltration), not the
+	 * ones that watch damage.
+	 */
+	if (signal == MG_SIGNAL_CANARY && !(scoring->op & MG_WRITE_OPS) && !behaviour->weights[MG_SIGNAL_READ])
+		return 0;
 	current = bpf_map_lookup_elem(&mg_scores, &key);
 	if (!current) {
 		fresh.updated_ns = now;

@@ -1,38 +1,35 @@
 #!/usr/bin/env bash
-# Issue 5, the corpora: a realistic records tree (tests/guest/corpus/
-# gen-records.py, ~540 files, ~90 MB), attack scenarios that each run as
-# their own lineage against it and must be stopped within a handful of files,
-# and the benign work of a hospital file server that must go through without
-# one denial or behaviour alert, all under one policy a hospital could ship
-# ($WORK/hospital.policy, written below; every weight is explained there).
+# Issue 11, the corpora, on the policy we ship: policies/default.policy,
+# set up exactly as the README tells an operator (keys under
+# /etc/medguard/keys, an allowlist, the launcher in /usr/local/sbin signed
+# by it-release, `medguard run --policy policies/default.policy --enforce`,
+# the module loaded), against a realistic records tree in
+# /srv/medical-records (tests/guest/corpus/gen-records.py, ~540 files,
+# ~90 MB).
 #
-# medguard runs once for the whole test (loading it takes 20-50 s under
-# TCG). Trust follows provenance: the test shell is an untrusted lineage, so
-# every scenario runs as a trusted one, the way an administrator's job does
-# (lib.sh's launcher): the corpus is copied to $WORK/corpus, its #! lines
-# name the interpreter (bash, python3; not env) and its scripts are signed
-# with the hospital key. Attacks too run as trusted lineages (issue 11): the
-# rules allow them, and the behaviour engine is what must stop them. Each
-# attack, from the pristine tree: `medguard-exec trusted-exec env MG_...=...
-# corpus/attack-NAME.sh /srv/records` is started in a session of its own (a
-# lineage of its own);
-# once medguard has stopped it (deny-writes or kill) it gets
-# MG_BEHAVIOUR_GRACE more seconds to go on trying, then it is killed;
-# corpus/damage.py counts the files lost against the manifest and the time
-# from the attack's first destructive operation to medguard's first
-# deny-writes/kill event, and writes the steps that put the tree back, which
-# run as processes of their own (one trusted lineage each, each far below
-# the alert). damage.py itself runs as a signed script, a trusted lineage. Then the benign scenarios run one after another, each its own
-# lineage, on the restored tree.
+# Trust follows provenance: the test shell is an untrusted lineage, so every
+# scenario runs as a trusted one, the way an administrator's job does:
+# `medguard-exec SCRIPT /srv/medical-records` in a session of its own, the
+# script signed. Attacks and most daily jobs are signed with it-release
+# (a signed maintenance script fed hostile input: the rules allow it, and the
+# behaviour engine is what must stop it); the backup, mirror and audit jobs,
+# which read every record, with the backup key, as the README says. The
+# damage meter (corpus/damage.py) is a backup-key job too: it reads records
+# to count what was lost.
 #
-# Output: one TAP line per scenario, the goal line (median files lost <= 3,
-# worst <= 10), and the summary table as `# behaviour| ...` lines, which
-# tests/check copies to build/test-results/behaviour-summary.txt.
+# Ransomware scenarios: from the pristine tree; once medguard has stopped
+# one (deny-writes or kill) it gets MG_BEHAVIOUR_GRACE more seconds to go
+# on trying, then it is killed; damage.py counts the files lost and writes
+# the steps that put the tree back, each run as a trusted lineage of its
+# own (one file each, far below any threshold). Exfiltration scenarios copy
+# the tree out; damage.py counts the distinct records whose content arrived.
+# Then the daily jobs run one after another, each its own lineage, and must
+# go through without one denial or behaviour event.
 #
-# Not a scenario: logrotate itself (not installed; benign-logrotate.sh does
-# what it does with mv, touch and gzip). apt-get runs with its cache in
-# $WORK (the guest's /var/cache is read-only). MG_BEHAVIOUR_ONLY="NAME ..."
-# runs some scenarios.
+# Output: one TAP line per scenario, the goal lines, and the summary table
+# as `# behaviour| ...` lines, which tests/check copies to
+# build/test-results/behaviour-summary.txt. MG_BEHAVIOUR_ONLY="NAME ..."
+# runs some scenarios; MG_BEHAVIOUR_SMOKE=1 the short set make check runs.
 . "$(dirname "$0")/lib.sh"
 
 CORPUS=$REPO/tests/guest/corpus
@@ -41,10 +38,11 @@ BEHAVIOUR_KERNELS=${MG_BEHAVIOUR_KERNELS:-6.1 6.12}
 GRACE=${MG_BEHAVIOUR_GRACE:-3}
 MAX_SECONDS=${MG_ATTACK_MAX_SECONDS:-60}
 MAX_FILES=${MG_ATTACK_MAX_FILES:-500}
-GOAL_MEDIAN=3
-GOAL_WORST=10
+GOAL_MEDIAN=1
+GOAL_WORST=5
+GOAL_EXFIL=50
 
-records=/srv/records
+records=/srv/medical-records
 pristine=/srv/records-pristine
 incoming=/srv/incoming
 backup=/srv/backup
@@ -52,6 +50,8 @@ manifest=$WORK/manifest.json
 bin=$WORK/bin
 # The corpus as it runs: signed copies (see above).
 C=$WORK/corpus
+POLICY=$REPO/policies/default.policy
+ADMIN=/usr/local/sbin/medguard-exec
 
 # name|what the TAP line calls it
 ATTACKS=(
@@ -71,23 +71,38 @@ ATTACKS=(
 	"ddwipe|dd destruction (truncate, zeros)"
 	"signed-tool|signed cp abused to overwrite"
 )
+EXFILS=(
+	"tar|tar -czf of the tree to /tmp"
+	"cp|cp -r of the tree to /tmp"
+	"rsync|rsync mirror of the tree to /tmp"
+	"cat|cat | gzip of each record"
+	"python|signed python script copying every record"
+)
+# name|what|the key that signs it (backup: a backup agent of the policy)
 BENIGN=(
-	"tar|tar backup"
-	"rsync|rsync backup"
-	"restore|cp -a restore into the tree"
-	"logrotate|log rotation with gzip"
-	"sqlite|SQLite database under write load"
-	"compile|C project build and rebuild"
-	"git|git init, add, commit"
-	"pacs|PACS ingest of 200 new DICOM files"
-	"apt-install|apt-get install of a package"
-	"apt-upgrade|apt-get upgrade of that package"
+	"tar|tar backup|backup"
+	"rsync|rsync backup|backup"
+	"audit|sha256sum integrity audit|backup"
+	"find|full-tree find and du|it-release"
+	"restore|cp -a restore into the tree|it-release"
+	"logrotate|logrotate with compression|it-release"
+	"sqlite|SQLite database under write load|it-release"
+	"compile|C project build and rebuild|it-release"
+	"pacs|PACS ingest of 200 new DICOM files|it-release"
+	"apt-install|apt-get install of a package|it-release"
+	"apt-upgrade|apt-get upgrade of that package|it-release"
 )
 
-# MG_BEHAVIOUR_ONLY="NAME ...": only these scenarios (attack or benign names).
+# The short set make check runs: one of each kind of stop, a backup agent,
+# the rotation the default policy exempts.
+if [ "${MG_BEHAVIOUR_SMOKE:-0}" = 1 ] && [ -z "${MG_BEHAVIOUR_ONLY:-}" ]; then
+	MG_BEHAVIOUR_ONLY="overwrite gpg rename tar logrotate audit"
+fi
+# MG_BEHAVIOUR_ONLY="NAME ...": only these scenarios (attack, exfiltration or benign names).
 if [ -n "${MG_BEHAVIOUR_ONLY:-}" ]; then
 	pick() { local e; for e in "$@"; do echo " $MG_BEHAVIOUR_ONLY " | grep -q " ${e%%|*} " && echo "$e"; done; }
 	mapfile -t ATTACKS < <(pick "${ATTACKS[@]}")
+	mapfile -t EXFILS < <(pick "${EXFILS[@]}")
 	mapfile -t BENIGN < <(pick "${BENIGN[@]}")
 fi
 
@@ -95,16 +110,17 @@ kver=${MEDGUARD_VM_KERNEL:-$(uname -r)}
 series=$(echo "$kver" | cut -d. -f1-2)
 if ! echo " $BEHAVIOUR_KERNELS " | grep -q " $series "; then
 	for entry in "${ATTACKS[@]}"; do skip "behaviour: attack ${entry#*|}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
-	for entry in "${BENIGN[@]}"; do skip "behaviour: benign ${entry#*|}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
+	for entry in "${EXFILS[@]}"; do skip "behaviour: exfiltration ${entry#*|}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
+	for entry in "${BENIGN[@]}"; do e=${entry#*|}; skip "behaviour: benign ${e%|*}" "runs on kernels $BEHAVIOUR_KERNELS only"; done
 	exit 0
 fi
 
 test_start=$SECONDS
 SUMMARY=()
-table() { SUMMARY+=("$(printf '%-48s | %10s | %12s | %s' "$@")"); }
+table() { SUMMARY+=("$(printf '%-48s | %10s | %12s | %12s | %s' "$@")"); }
 elapsed() { echo $((SECONDS - $1)); }
 
-# ---- the records tree, the trusted tools, the policy ----------------------
+# ---- the records tree ------------------------------------------------------
 
 step_start=$SECONDS
 rm -rf "$records" "$pristine" "$incoming" "$backup"
@@ -114,27 +130,27 @@ cp -a "$pristine" "$records"
 manifest_line=$(python3 "$CORPUS/damage.py" manifest "$records" "$manifest")
 echo "# behaviour: records tree of $nfiles files ($manifest_line) generated in $(elapsed "$step_start") s"
 
-# Every tool a scenario, the damage meter (find, sha256sum) or this script
-# runs while medguard enforces, with its shared libraries and helpers,
-# allowlisted: with `trust packages` alone the first run of each would be
-# untrusted (learnt from its trust miss).
-mkdir -p "$bin"
-new_key hospital
+# ---- the operator's set-up, as the README says -----------------------------
+
+mkdir -p /etc/medguard/keys "$bin"
+for key in it-release backup; do
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/$key.key" 2>/dev/null
+	openssl pkey -in "$WORK/$key.key" -pubout -out "/etc/medguard/keys/$key.pem" 2>/dev/null
+done
+echo "# SHA-256 allowlist: <digest>  <path>" >/etc/medguard/allowlist.sha256
+install -m 755 "$REPO/build/medguard-exec" "$ADMIN"
+"$MEDGUARD" sign "$ADMIN" --key "$WORK/it-release.key" >/dev/null
+# The test's own helpers, as IT would install them: a copy of the launcher
+# that is no launcher (signed, it starts a packaged tool as a trusted
+# process: the restore steps), the same signed with the backup key (the
+# damage meter's find and sha256sum), and a copy of cp signed by IT (the
+# signed-tool attack).
+install -m 755 "$REPO/build/medguard-exec" /usr/local/sbin/mg-trusted-exec
+"$MEDGUARD" sign /usr/local/sbin/mg-trusted-exec --key "$WORK/it-release.key" >/dev/null
 cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
-"$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/hospital.key" >/dev/null
-step_start=$SECONDS
-# (env: the launcher's clean environment drops the MG_ variables, a
-# trusted env sets them again; python3 with the extension modules it maps,
-# for damage.py and the python attack, signed scripts started through #!.)
-python3 "$CORPUS/tools-allowlist.py" bash dash setsid timeout find sha256sum head xargs dd rm mv cp sleep date sort wc grep \
-	env python3 /usr/lib/python3*/lib-dynload/*.so \
-	seq uniq mkdir touch chmod cat dirname tail cut sed tr awk openssl gpg 7z ccrypt shred tar rsync gzip sqlite3 make cc gcc git \
-	apt-get dpkg dpkg-deb dpkg-query dpkg-split /usr/lib/apt/methods/file /usr/lib/apt/methods/copy /usr/lib/apt/methods/store \
-	>"$WORK/tools.sha256"
-echo "# behaviour: allowlist of $(wc -l <"$WORK/tools.sha256") files in $(elapsed "$step_start") s"
+"$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/it-release.key" >/dev/null
 python=$(readlink -f "$(command -v python3)")
 bash_bin=$(readlink -f /bin/bash)
-dash_bin=$(readlink -f /bin/dash)
 env_bin=$(readlink -f /usr/bin/env)
 rm -rf "$C"
 cp -r "$CORPUS" "$C"
@@ -142,148 +158,23 @@ for script in "$C"/*.sh "$C"/*.py; do
 	sed -i -e "1s|^#!/usr/bin/env bash\$|#!$bash_bin|" -e "1s|^#!/usr/bin/env python3\$|#!$python|" "$script"
 	chmod 755 "$script"
 done
-"$MEDGUARD" sign "$C"/*.sh "$C"/*.py --key "$WORK/hospital.key" >/dev/null || echo "# behaviour: cannot sign the corpus"
+"$MEDGUARD" sign "$C"/*.sh "$C"/*.py --key "$WORK/it-release.key" >/dev/null || echo "# behaviour: cannot sign the corpus"
+for entry in "${BENIGN[@]}"; do
+	name=${entry%%|*} signer=${entry##*|}
+	[ "$signer" = backup ] && "$MEDGUARD" sign "$C/benign-$name.sh" --key "$WORK/backup.key" >/dev/null
+done
+"$MEDGUARD" sign "$C/damage.py" --key "$WORK/backup.key" >/dev/null
 # scenario VAR=VALUE... SCRIPT ARGS...: SCRIPT as a trusted lineage of its
-# own, with the MG_ variables given (a command, for setsid and timeout).
-scenario=("$LAUNCH" "$TRUSTED_EXEC" "$env_bin")
-# damage ARGS...: the damage meter, a trusted lineage (a signed script).
-damage() { "$LAUNCH" "$C/damage.py" "$@"; }
+# own, with the MG_ variables given (the launcher's clean environment drops
+# them; env, packaged, sets them again).
+scenario=("$ADMIN" /usr/local/sbin/mg-trusted-exec "$env_bin")
+# damage ARGS...: the damage meter, a backup-key job.
+damage() { "$ADMIN" "$C/damage.py" "$@"; }
+# as_it CMD...: CMD, a packaged tool, as a trusted lineage of its own.
+as_it() { "$ADMIN" /usr/local/sbin/mg-trusted-exec "$@"; }
 
-cat >"$WORK/hospital.policy" <<POLICY
-# The records of a clinical file server: patient folders, an imaging
-# archive, small databases, administrative documents, application logs.
-mode enforce;
-
-# The test's launcher (lib.sh), as an administrator's medguard-exec: every
-# scenario runs as a trusted lineage it starts.
-include "$LAUNCHER_POLICY";
-key       hospital "$WORK/hospital.pub";
-# The tools the server's jobs use (backup, rotation, database, builds), with
-# their libraries, by digest; the daemon trusts them from the start.
-allowlist "$WORK/tools.sha256";
-
-# Interpreters run whatever script they are given: what they run is unsigned.
-interpreter shell  exe "$bash_bin", "$dash_bin";
-interpreter python exe "$python";
-# The package manager, exempt from the behaviour rule below.
-program dpkg exe "$(readlink -f /usr/bin/dpkg)";
-
-records medical "$records";
-# The application logs are their own records: a log rotation renames,
-# compresses and deletes every log each night, which is exactly what
-# ransomware does to records; logs get rules and a behaviour of their own.
-records logs "$records/logs";
-# Decoys at the top of the tree and of the two largest folders. Backup jobs
-# exclude them (tar/rsync --exclude='.medguard-canary-*'): reading one is an
-# alarm.
-canary medical "$records/.medguard-canary-*", "$records/patients/.medguard-canary-*",
-               "$records/imaging/.medguard-canary-*";
-
-on medical {
-    # Trusted software does the daily work. Deletions are no longer logged
-    # one by one (default.policy's "audit deny signed delete"): the
-    # behaviour rule below watches them. Hard links: git stores objects with
-    # link().
-    allow signed read, write, create, rename, delete, link, setattr;
-    deny unsigned all;
-}
-on logs {
-    allow signed read, write, create, rename, delete, setattr;
-    deny unsigned all;
-}
-
-# What a process lineage does to the records, scored over 20 seconds. The
-# weights are set against the scenarios of this test: every attack must
-# reach deny-writes within a handful of files, and no benign job of the
-# server may reach even the alert (see the summary table). What a lineage
-# does to files it created itself (temporary files, journals, lock files
-# renamed into place) is not scored. As the engine scores today
-# (bpf/medguard.bpf.c), one file costs an attack:
-#   in-place overwrite, partial encryption    first-write               30
-#                 (+ entropy with the module, for random bytes)       60
-#   dd or cp over a file (O_TRUNC)            overwrite, twice          30
-#   encrypt to X.enc, then unlink X           overwrite + unlink        55
-#   7z -sdel (creates X.7z, unlinks X)        replace                   40
-#   encrypt to X.tmp, rename it over X        replace                   40
-#   rename to .locked                         rename-ext                40
-#   ccrypt; shred -u                          first-write, overwrite,
-#                                             rename-ext (+ unlink)     85; 125
-# so the third or fourth file reaches 100, even with the score decaying
-# between files under emulation.
-behaviour ransomware on medical {
-    # 20 s, not 10: an attack slower than one file per window * 30 / 100 =
-    # 6 s would never reach 100 on first-writes alone.
-    window 20s;
-    # Writing into a record this lineage did not create: in-place
-    # encryption does it to every file. Three such records within seconds
-    # is the alert. NB: a long-lived application that rewrites existing
-    # records in place (not through a new file renamed over the old one)
-    # faster than one every 6 s would be stopped too; none is in this test.
-    score first-write 30;
-    # Truncating someone else's file. (The symlink git init creates and
-    # unlinks to probe the filesystem counts as a replace: git costs 40.)
-    score overwrite 15;
-    # Unlinking someone else's files, after writing new ones (replace) or
-    # not (shred -u, encrypt-then-delete), and extension-changing renames:
-    # what ransomware does once per file and no records job does in bulk.
-    score replace 40;
-    score unlink 40;
-    score rename-ext 40;
-    # Moving records out of the tree (exfiltration, or encryption elsewhere).
-    score rename-out 40;
-    # Changing more than 20 existing files a second (the engine's
-    # allowance): no job of this server does; on real hardware an attack does.
-    score rate 5;
-    # Not scored: listing directories (every backup lists them all) and
-    # creating files (a restore, a PACS ingest of a study, a database
-    # journal create hundreds a second).
-    score enumerate 0;
-    score create 0;
-    # Random-looking bytes written into a record this lineage did not create
-    # (measured by the kernel module, loaded for this test): encryption in
-    # place. Compressed backups, PACS ingest and restores write new files,
-    # which are not measured. With first-write, a file encrypted in place
-    # costs 60.
-    score entropy 30;
-    # A canary touched is the maximum score, whatever the weight.
-    score canary 100;
-    # A package upgrade replaces every file of the package (new file, rename
-    # over the old one, unlink of the backup link): to the engine that is
-    # what ransomware does. dpkg, while trusted, is not scored; the rules of
-    # 'on medical' still apply to it.
-    exempt dpkg;
-    # The alert is the line benign work must stay under; deny-writes stops
-    # the lineage's writes; a lineage that keeps trying after that is
-    # killed (refused operations still score).
-    at 90 alert;
-    at 100 deny-writes;
-    at 200 kill;
-}
-
-# Logs: the nightly rotation renames each log to NAME.log.1, compresses it
-# (a new .gz, then the unlink of NAME.log.1) and deletes the oldest: three
-# signals a log, 3 points each, so rotating up to 9 logs stays under the
-# alert. A logging daemon reopens every log after the rotation and appends
-# (a first-write each): 10 points, up to 8 logs. Nobody truncates a log or
-# moves it out (high). An attack that only renames, replaces or appends to
-# logs is stopped late in this tree; deny-writes, once reached in any tree,
-# holds in all of them.
-behaviour log-tampering on logs {
-    window 20s;
-    score first-write 10;
-    score overwrite  30;
-    score replace     3;
-    score unlink      3;
-    score rename-ext  3;
-    score rename-out 40;
-    at 90 alert;
-    at 100 deny-writes;
-    at 200 kill;
-}
-POLICY
-
-if ! "$MEDGUARD" policy check "$WORK/hospital.policy" >"$WORK/policy-check.out" 2>&1; then
-	not_ok "behaviour: the test policy compiles: $(head -n 5 "$WORK/policy-check.out" | tr '\n' ' ')"
+if ! "$MEDGUARD" policy check "$POLICY" >"$WORK/policy-check.out" 2>&1; then
+	not_ok "behaviour: the default policy loads here: $(head -n 5 "$WORK/policy-check.out" | tr '\n' ' ')"
 	exit 0
 fi
 
@@ -308,15 +199,16 @@ run_plan() {
 	local op from to
 	while IFS=$'\t' read -r op from to; do
 		case "$op" in
-		rm) trusted rm -f -- "$from" ;;
-		rmdir) trusted rmdir -- "$from" ;;
-		cp) trusted cp -p -- "$from" "$to" ;;
+		rm) as_it rm -f -- "$from" ;;
+		rmdir) as_it rmdir -- "$from" ;;
+		cp) as_it cp -p -- "$from" "$to" ;;
 		esac
 	done <"$1"
 }
 
-# The module measures write entropy (the `entropy` signal); on 6.1 its
-# crypto dependencies are modules of their own.
+# The module measures write entropy (the `entropy` signal) and verifies
+# signatures in the kernel; on 6.1 its crypto dependencies are modules of
+# their own.
 modprobe -a ecc crypto-sha384 crypto-sha512 2>/dev/null
 if [ -d /sys/module/medguard_kfuncs ] || insmod "$KMOD"; then
 	module_loaded=1
@@ -326,43 +218,41 @@ else
 fi
 
 step_start=$SECONDS
-# Loading takes 20-50 s under TCG, up to minutes on a busy machine.
-if ! start_medguard "$WORK/hospital.policy"; then
-	for entry in "${ATTACKS[@]}"; do not_ok "behaviour: attack ${entry#*|}: medguard did not start"; done
-	for entry in "${BENIGN[@]}"; do not_ok "behaviour: benign ${entry#*|}: medguard did not start"; done
+if ! start_medguard "$POLICY" --enforce; then
+	not_ok "behaviour: medguard starts with the default policy"
+	medguard_last_lines
 	exit 0
 fi
 sleep 1
-started_line=$(wc -l <"$EVENTS")
 echo "# behaviour: medguard started in $(elapsed "$step_start") s; $("$MEDGUARD" status | grep '^entropy')"
 
-# ---- attacks: each from the pristine tree ---------------------------------
-
-LOSSES=()
-# stop_seen SINCE: medguard has taken deny-writes, kill or freeze against some lineage.
+# stop_seen SINCE ACTIONS: medguard has taken one of ACTIONS (a regex) against some lineage.
 stop_seen() {
-	tail -n +"$(($1 + 1))" "$EVENTS" | grep '"event":"behaviour"' | grep -qE '"action":"(deny-writes|kill|freeze)"'
+	tail -n +"$(($1 + 1))" "$EVENTS" | grep '"event":"behaviour"' | grep -qE "\"action\":\"($2)\""
 }
 
-for entry in "${ATTACKS[@]}"; do
-	name=${entry%%|*} what=${entry#*|}
-	step_start=$SECONDS
+# run_attack KIND NAME SCRIPT ACTIONS: the scenario as a lineage of its own
+# in its own session, stopped GRACE seconds after medguard took one of
+# ACTIONS, or after MAX_SECONDS. Sets $log, $since, $scratch, $timing.
+run_attack() {
+	local kind=$1 name=$2 script=$3 actions=$4 attacker stopped_at deadline t1 t2
 	t1=$EPOCHREALTIME
 	since=$(wc -l <"$EVENTS")
-	scratch=$WORK/scratch-$name
-	log=$WORK/attack-$name.log
+	scratch=$WORK/scratch-$kind-$name
+	log=$WORK/$kind-$name.log
+	rm -rf "$scratch"
 	mkdir -p "$scratch"
 	: >"$log"
 	setsid "${scenario[@]}" MG_SCENARIO_LOG="$log" MG_SCENARIO_TMP="$scratch" MG_SIGNED_TOOL="$bin/cp-signed" \
 		MG_ATTACK_MAX_SECONDS="$MAX_SECONDS" MG_ATTACK_MAX_FILES="$MAX_FILES" \
-		"$C/attack-$name.sh" "$records" >"$WORK/attack-$name.out" 2>&1 &
+		"$script" "$records" >"$WORK/$kind-$name.out" 2>&1 &
 	attacker=$!
 	stopped_at=
 	deadline=$((SECONDS + MAX_SECONDS + 20))
 	# (stderr away: bash says "Killed" for an attack medguard killed)
 	{
 		while kill -0 "$attacker" && [ "$SECONDS" -lt "$deadline" ]; do
-			if [ -z "$stopped_at" ] && stop_seen "$since"; then
+			if [ -z "$stopped_at" ] && stop_seen "$since" "$actions"; then
 				stopped_at=$SECONDS
 			fi
 			if [ -n "$stopped_at" ] && [ $((SECONDS - stopped_at)) -ge "$GRACE" ]; then
@@ -377,18 +267,30 @@ for entry in "${ATTACKS[@]}"; do
 	[ -d "$scratch/gnupg" ] && GNUPGHOME=$scratch/gnupg gpgconf --kill gpg-agent 2>/dev/null
 	sleep 0.3
 	t2=$EPOCHREALTIME
+	timing=$(echo "$t1 $t2" | awk '{ printf "%.1f s", $2 - $1 }')
+}
+
+# ---- ransomware: each from the pristine tree -------------------------------
+
+LOSSES=()
+for entry in "${ATTACKS[@]}"; do
+	name=${entry%%|*} what=${entry#*|}
+	step_start=$SECONDS
+	run_attack attack "$name" "$C/attack-$name.sh" "deny-writes|kill|freeze"
 	# Counts the damage, then puts the tree back for the next attack.
 	result=$(damage measure "$records" "$manifest" --log "$log" --events "$EVENTS" \
-		--since "$since" --plan "$pristine" "$WORK/plan-$name")
+		--since "$since" --plan "$pristine" "$WORK/plan-$name" 2>"$WORK/damage-$name.err")
+	if [ -z "$result" ]; then
+		not_ok "behaviour: the damage meter measures attack $what ($(tail -n 2 "$WORK/damage-$name.err" | tr '\n' ' '))"
+		continue
+	fi
 	run_plan "$WORK/plan-$name"
 	restored=$(damage refresh "$records" "$manifest")
 	[ "$restored" = restored=ok ] || not_ok "behaviour: the tree is put back after attack $what ($restored)"
 	lost=$(value lost "$result") stop=$(value stop "$result") action=$(value action "$result")
 	signal=$(value signal "$result") score=$(value score "$result") denials=$(value denials "$result")
-	took=$(elapsed "$step_start")
-	timing=$(echo "$t1 $t2 $EPOCHREALTIME" | awk '{ printf "attack %.1f s, measure and restore %.1f s", $2 - $1, $3 - $2 }')
 	echo "# behaviour: attack $name: $result"
-	echo "# behaviour:   $(grep -E '^(targets|done)' "$log" | tr '\n' ' ')${took} s: $timing"
+	echo "# behaviour:   $(grep -E '^(targets|done)' "$log" | tr '\n' ' ')$(elapsed "$step_start") s: attack $timing"
 	LOSSES+=("$lost")
 	if [ "$stop" != none ]; then
 		verdict="stopped: $action ($signal, score $score)"
@@ -409,16 +311,39 @@ for entry in "${ATTACKS[@]}"; do
 		not_ok "behaviour: attack $what was not stopped: $lost files lost"
 		trust_notes "$since"
 	fi
-	table "attack $what" "$lost" "$time_text" "$verdict"
+	table "attack $what" "$lost" - "$time_text" "$verdict"
 done
 
-# ---- benign scenarios: each its own lineage --------------------------------
+# ---- exfiltration: copies of the tree out of it ----------------------------
+
+for entry in "${EXFILS[@]}"; do
+	name=${entry%%|*} what=${entry#*|}
+	step_start=$SECONDS
+	run_attack exfil "$name" "$C/exfil-$name.$([ "$name" = python ] && echo py || echo sh)" "deny-reads"
+	result=$(python3 "$CORPUS/damage.py" exfil "$scratch/out" "$manifest" --events "$EVENTS" --since "$since")
+	rm -rf "$scratch"
+	taken=$(value exfiltrated "$result") stop=$(value stop "$result")
+	echo "# behaviour: exfiltration $name: $result ($(elapsed "$step_start") s: copy $timing)"
+	if [ "$stop" != none ] && [ "$taken" -le "$GOAL_EXFIL" ]; then
+		ok "behaviour: exfiltration $what stopped after $taken records"
+		table "exfiltration $what" - "$taken" "seen" "stopped: deny-reads"
+	elif [ "$stop" != none ]; then
+		not_ok "behaviour: exfiltration $what stopped only after $taken records (goal <= $GOAL_EXFIL)"
+		table "exfiltration $what" - "$taken" "seen" "stopped: deny-reads, too late"
+	else
+		not_ok "behaviour: exfiltration $what was not stopped: $taken records copied"
+		table "exfiltration $what" - "$taken" - "NOT STOPPED"
+	fi
+done
+
+# ---- daily jobs: each its own lineage --------------------------------------
 
 rm -rf "$backup"
 mkdir -p "$backup"
 benign_line=$(wc -l <"$EVENTS")
 for entry in "${BENIGN[@]}"; do
-	name=${entry%%|*} what=${entry#*|}
+	name=${entry%%|*} rest=${entry#*|}
+	what=${rest%|*}
 	step_start=$SECONDS
 	since=$(wc -l <"$EVENTS")
 	{
@@ -433,10 +358,10 @@ for entry in "${BENIGN[@]}"; do
 	took=$(elapsed "$step_start")
 	if [ "$status" -eq 0 ] && [ "$denials" -eq 0 ] && [ "$alerts" -eq 0 ]; then
 		ok "behaviour: benign $what: 0 denials, 0 alerts (${took} s)"
-		table "benign $what" - - "ok: 0 denials, 0 alerts"
+		table "benign $what" - - - "ok: 0 denials, 0 alerts"
 	else
 		not_ok "behaviour: benign $what: $denials denials, $alerts alerts, exit $status (${took} s)"
-		table "benign $what" - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
+		table "benign $what" - - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
 		grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
 			sed 's/^/# behaviour:   /'
 		tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
@@ -460,9 +385,10 @@ if [ ${#LOSSES[@]} -gt 0 ]; then
 	fi
 fi
 
-echo "# behaviour| kernel $kver, $(nproc) CPUs, records: $nfiles files; whole test $(elapsed "$test_start") s"
-echo "# behaviour| $(printf '%-48s | %10s | %12s | %s' scenario "files lost" "time to stop" verdict)"
+echo "# behaviour| kernel $kver, $(nproc) CPUs, policies/default.policy, records: $nfiles files; whole test $(elapsed "$test_start") s"
+echo "# behaviour| $(printf '%-48s | %10s | %12s | %12s | %s' scenario "files lost" "records read" "time to stop" verdict)"
 for row in "${SUMMARY[@]}"; do
 	echo "# behaviour| $row"
 done
 rm -rf "$records" "$pristine" "$incoming"
+rm -f "$ADMIN" /usr/local/sbin/mg-trusted-exec /etc/medguard/keys/it-release.pem /etc/medguard/keys/backup.pem

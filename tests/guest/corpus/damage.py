@@ -32,13 +32,24 @@ damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
     pristine copy, one a line, tab-separated: `rm PATH` for a new file,
     `rmdir PATH` for a new directory, `cp FROM TO` for a lost file. The test
     runs each step as a process of its own (see test_behaviour.sh).
+damage.py exfil OUT MANIFEST [--events EVENTS] [--since LINE]
+    Counts the records of MANIFEST whose content reached OUT (a directory
+    an exfiltration scenario copied into): every file under OUT, and every
+    member of a tar archive or gzip stream there, hashed and matched
+    against the manifest's digests. Prints `exfiltrated=N` (distinct
+    records), `stop` (seconds to medguard's first deny-reads, or none),
+    `alerts` and `denials`. OUT lies outside the records: it is read
+    directly.
 damage.py refresh DIR MANIFEST
     After a plan has run: checks that DIR holds the manifest's content again
     and takes the new inodes and change times of the restored files into
     the manifest. Prints `restored=ok` or what is still wrong.
 """
 import datetime
+import gzip
 import hashlib
+import tarfile
+import zlib
 import json
 import os
 import subprocess
@@ -136,7 +147,7 @@ def events_summary(path, since):
                 continue
             if event.get("event") == "behaviour":
                 out["alerts"] += 1
-                if out["stop_time"] is None and event.get("action") in ("deny-writes", "kill", "freeze"):
+                if out["stop_time"] is None and event.get("action") in ("deny-writes", "deny-reads", "kill", "freeze"):
                     out["stop_time"] = parse_time(event["time"])
                     out["action"] = event.get("action")
                     out["signal"] = event.get("signal", "-")
@@ -186,6 +197,50 @@ def measure(root, manifest, log, events, since, plan):
                 f.write("cp\t%s\t%s\n" % (os.path.join(pristine, rel), os.path.join(root, rel)))
 
 
+def contents(path):
+    """The byte strings a file under an exfiltration's output holds: itself, its tar members, its gzip stream."""
+    try:
+        if tarfile.is_tarfile(path):
+            with tarfile.open(path, errors="ignore") as archive:
+                try:
+                    for member in archive:
+                        if member.isfile():
+                            f = archive.extractfile(member)
+                            if f:
+                                yield f.read()
+                except (tarfile.TarError, EOFError, OSError, zlib.error):
+                    pass
+            return
+        with open(path, "rb") as f:
+            data = f.read()
+        yield data
+        if data[:2] == b"\x1f\x8b":
+            try:
+                yield gzip.decompress(data)
+            except (OSError, EOFError):
+                pass
+    except OSError:
+        return
+
+
+def exfil(out, manifest, events, since):
+    records = load(manifest)
+    wanted = {record[1] for record in records.values() if record[0] > 0 and record[1]}
+    found = set()
+    for directory, _, files in os.walk(out):
+        for name in files:
+            for data in contents(os.path.join(directory, name)):
+                digest = hashlib.sha256(data).hexdigest()
+                if digest in wanted:
+                    found.add(digest)
+    summary = events_summary(events, since)
+    stop = "none"
+    if summary["stop_time"] is not None:
+        stop = "seen"
+    print("exfiltrated=%d stop=%s action=%s alerts=%d denials=%d" % (
+        len(found), stop, summary["action"], summary["alerts"], summary["denials"]))
+
+
 def refresh(root, manifest):
     records = load(manifest)
     changed, deleted, renamed, new, new_dirs, entries = compare(root, records)
@@ -219,6 +274,9 @@ def main(argv):
                 break
         measure(argv[1], argv[2], options.get("--log"), options.get("--events"), int(options.get("--since", 0)),
                 options.get("--plan"))
+    elif len(argv) >= 3 and argv[0] == "exfil":
+        options = dict(zip(argv[3::2], argv[4::2]))
+        exfil(argv[1], argv[2], options.get("--events"), int(options.get("--since", 0)))
     elif len(argv) == 3 and argv[0] == "refresh":
         return refresh(argv[1], argv[2])
     else:
