@@ -238,7 +238,7 @@ struct mg_score_key {
 };
 
 struct mg_score {
-	__u64 score;        /* decays linearly to 0 over the window */
+	__u64 score;        /* in 1/1024 points; decays linearly to 0 over the window */
 	__u64 updated_ns;
 	__u64 second_start_ns; /* for the rate signal */
 	__u32 second_files;

@@ -14,6 +14,14 @@
 /* A canary is an instant maximum: every threshold is crossed at once. */
 #define MG_CANARY_SCORE 0xffffffffull
 
+/*
+ * Scores are kept in 1/1024 points: a lineage that reads a record every
+ * few hundred milliseconds gains one point a record and loses a fraction
+ * of one between them, which whole points would round away to nothing.
+ */
+#define SCORE_SHIFT 10
+#define POINTS(fixed) ((fixed) >> SCORE_SHIFT)
+
 static __always_inline __u32 lineage_of(const struct mg_task_label *label)
 {
 	if (label && label->lineage)
@@ -226,8 +234,8 @@ static __noinline int score(const struct scoring *scoring)
 		current->score = 0;
 		current->created = 0;
 	} else {
-		/* linear decay in 1/1024 steps, which cannot overflow for any score or window */
-		current->score = current->score * (1024 - elapsed * 1024 / behaviour->window_ns) / 1024;
+		/* linear decay in 1/1024 steps of the window, which cannot overflow for any score or window */
+		current->score -= current->score * (elapsed * 1024 / behaviour->window_ns) / 1024;
 	}
 	current->updated_ns = now;
 
@@ -243,7 +251,7 @@ static __noinline int score(const struct scoring *scoring)
 		}
 		current->second_files++;
 		if (current->second_files > MG_RATE_ALLOWANCE)
-			current->score += behaviour->weights[MG_SIGNAL_RATE];
+			current->score += (__u64)behaviour->weights[MG_SIGNAL_RATE] << SCORE_SHIFT;
 	}
 	if (signal == MG_SIGNAL_CREATE)
 		current->created++;
@@ -253,19 +261,19 @@ static __noinline int score(const struct scoring *scoring)
 		weight = behaviour->weights[signal_index(signal)];
 	else
 		weight = 0;
-	current->score += weight;
-	if (current->score > MG_CANARY_SCORE)
-		current->score = MG_CANARY_SCORE;
+	current->score += weight << SCORE_SHIFT;
+	if (current->score > MG_CANARY_SCORE << SCORE_SHIFT)
+		current->score = MG_CANARY_SCORE << SCORE_SHIFT;
 
 	for (action = 0; action < MG_NACTIONS; action++) {
 		__u32 threshold = behaviour->thresholds[action];
 
-		if (!threshold || current->score < threshold || (current->actions_taken & (1u << action)))
+		if (!threshold || POINTS(current->score) < threshold || (current->actions_taken & (1u << action)))
 			continue;
 		current->actions_taken |= 1u << action;
 		emit_scored(MG_EVENT_BEHAVIOUR, signal, action, scoring->tree_id,
 			    enforce ? MG_EVENT_DENIED : MG_EVENT_AUDITED, scoring->label, scoring->dentry,
-			    scoring->root_ino, scoring->lineage, current->score, key.slot);
+			    scoring->root_ino, scoring->lineage, POINTS(current->score), key.slot);
 		if (!enforce || action == MG_ACTION_ALERT)
 			continue;
 		if (action == MG_ACTION_DENY_READS)

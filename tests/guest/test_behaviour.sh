@@ -320,16 +320,16 @@ for entry in "${EXFILS[@]}"; do
 	name=${entry%%|*} what=${entry#*|}
 	step_start=$SECONDS
 	run_attack exfil "$name" "$C/exfil-$name.$([ "$name" = python ] && echo py || echo sh)" "deny-reads"
-	result=$(python3 "$CORPUS/damage.py" exfil "$scratch/out" "$manifest" --events "$EVENTS" --since "$since")
+	result=$(python3 "$CORPUS/damage.py" exfil "$scratch/out" "$manifest" --log "$log" --events "$EVENTS" --since "$since")
 	rm -rf "$scratch"
 	taken=$(value exfiltrated "$result") stop=$(value stop "$result")
 	echo "# behaviour: exfiltration $name: $result ($(elapsed "$step_start") s: copy $timing)"
 	if [ "$stop" != none ] && [ "$taken" -le "$GOAL_EXFIL" ]; then
-		ok "behaviour: exfiltration $what stopped after $taken records"
-		table "exfiltration $what" - "$taken" "seen" "stopped: deny-reads"
+		ok "behaviour: exfiltration $what stopped after $taken records, $stop s"
+		table "exfiltration $what" - "$taken" "$stop s" "stopped: deny-reads"
 	elif [ "$stop" != none ]; then
 		not_ok "behaviour: exfiltration $what stopped only after $taken records (goal <= $GOAL_EXFIL)"
-		table "exfiltration $what" - "$taken" "seen" "stopped: deny-reads, too late"
+		table "exfiltration $what" - "$taken" "$stop s" "stopped: deny-reads, too late"
 	else
 		not_ok "behaviour: exfiltration $what was not stopped: $taken records copied"
 		table "exfiltration $what" - "$taken" - "NOT STOPPED"

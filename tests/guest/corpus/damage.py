@@ -32,12 +32,12 @@ damage.py measure DIR MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
     pristine copy, one a line, tab-separated: `rm PATH` for a new file,
     `rmdir PATH` for a new directory, `cp FROM TO` for a lost file. The test
     runs each step as a process of its own (see test_behaviour.sh).
-damage.py exfil OUT MANIFEST [--events EVENTS] [--since LINE]
+damage.py exfil OUT MANIFEST [--log LOG] [--events EVENTS] [--since LINE]
     Counts the records of MANIFEST whose content reached OUT (a directory
     an exfiltration scenario copied into): every file under OUT, and every
     member of a tar archive or gzip stream there, hashed and matched
     against the manifest's digests. Prints `exfiltrated=N` (distinct
-    records), `stop` (seconds to medguard's first deny-reads, or none),
+    records), `stop` (seconds from the copy's start to medguard's first deny-reads, or none),
     `alerts` and `denials`. OUT lies outside the records: it is read
     directly.
 damage.py refresh DIR MANIFEST
@@ -48,7 +48,6 @@ damage.py refresh DIR MANIFEST
 import datetime
 import gzip
 import hashlib
-import tarfile
 import zlib
 import json
 import os
@@ -197,33 +196,51 @@ def measure(root, manifest, log, events, since, plan):
                 f.write("cp\t%s\t%s\n" % (os.path.join(pristine, rel), os.path.join(root, rel)))
 
 
-def contents(path):
-    """The byte strings a file under an exfiltration's output holds: itself, its tar members, its gzip stream."""
-    try:
-        if tarfile.is_tarfile(path):
-            with tarfile.open(path, errors="ignore") as archive:
-                try:
-                    for member in archive:
-                        if member.isfile():
-                            f = archive.extractfile(member)
-                            if f:
-                                yield f.read()
-                except (tarfile.TarError, EOFError, OSError, zlib.error):
-                    pass
+def gunzip_prefix(data):
+    """As much of a gzip stream as decompresses: a thief stopped mid-copy leaves a truncated one."""
+    out = []
+    while data[:2] == b"\x1f\x8b":
+        stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(stream.decompress(data))
+        except zlib.error:
+            break
+        data = stream.unused_data
+    return b"".join(out)
+
+
+def tar_members(data):
+    """The complete regular-file members of a (possibly truncated) tar stream."""
+    offset = 0
+    while offset + 512 <= len(data):
+        header = data[offset:offset + 512]
+        if header == b"\0" * 512 or header[257:262] != b"ustar":
             return
+        try:
+            size = int(header[124:136].split(b"\0")[0].strip() or b"0", 8)
+        except ValueError:
+            return
+        start = offset + 512
+        if header[156:157] in (b"0", b"\0") and start + size <= len(data):
+            yield data[start:start + size]
+        offset = start + (size + 511) // 512 * 512
+
+
+def contents(path):
+    """The byte strings a file under an exfiltration's output holds: itself, its gzip stream, its tar members."""
+    try:
         with open(path, "rb") as f:
             data = f.read()
-        yield data
-        if data[:2] == b"\x1f\x8b":
-            try:
-                yield gzip.decompress(data)
-            except (OSError, EOFError):
-                pass
     except OSError:
         return
+    yield data
+    plain = gunzip_prefix(data) if data[:2] == b"\x1f\x8b" else data
+    if plain is not data:
+        yield plain
+    yield from tar_members(plain)
 
 
-def exfil(out, manifest, events, since):
+def exfil(out, manifest, log, events, since):
     records = load(manifest)
     wanted = {record[1] for record in records.values() if record[0] > 0 and record[1]}
     found = set()
@@ -234,9 +251,10 @@ def exfil(out, manifest, events, since):
                 if digest in wanted:
                     found.add(digest)
     summary = events_summary(events, since)
+    start = first_destructive(log)
     stop = "none"
-    if summary["stop_time"] is not None:
-        stop = "seen"
+    if summary["stop_time"] is not None and start is not None:
+        stop = "%.2f" % max(0.0, summary["stop_time"] - start)
     print("exfiltrated=%d stop=%s action=%s alerts=%d denials=%d" % (
         len(found), stop, summary["action"], summary["alerts"], summary["denials"]))
 
@@ -276,7 +294,7 @@ def main(argv):
                 options.get("--plan"))
     elif len(argv) >= 3 and argv[0] == "exfil":
         options = dict(zip(argv[3::2], argv[4::2]))
-        exfil(argv[1], argv[2], options.get("--events"), int(options.get("--since", 0)))
+        exfil(argv[1], argv[2], options.get("--log"), options.get("--events"), int(options.get("--since", 0)))
     elif len(argv) == 3 and argv[0] == "refresh":
         return refresh(argv[1], argv[2])
     else:
