@@ -33,7 +33,7 @@ INCLUDES   := -I$(BUILD) -Ibpf -Ikmod -Iuserspace
 CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $(INCLUDES)
 # Kept apart in build/deps/, so that no .d file sits among the test binaries.
 DEPFLAGS    = -MMD -MP -MF $(BUILD)/deps/$(subst /,-,$@).d
-LDLIBS     := -lbpf -lelf -lz -lcrypto
+LDLIBS     := -lbpf -lelf -lz -lcrypto -lpthread
 SANITIZE   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined
 

@@ -119,6 +119,18 @@ static int write_later(const char *path, const char *flag)
 	return done(fd, write_some);
 }
 
+/* Opens PATH, waits until the file FLAG exists, then reads: a stop that came in between holds. */
+static int read_later(const char *path, const char *flag)
+{
+	int fd = open(path, O_RDONLY), i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 300 && access(flag, F_OK); i++)
+		usleep(100000);
+	return done(fd, read_all);
+}
+
 static int mmap_exec(const char *path)
 {
 	int fd = open(path, O_RDONLY);
@@ -249,6 +261,8 @@ static int run(const char *op, const char *path, const char *arg)
 		return done(open(path, O_WRONLY), write_text);
 	if (!strcmp(op, "write-later") && arg)
 		return write_later(path, arg);
+	if (!strcmp(op, "read-later") && arg)
+		return read_later(path, arg);
 	if (!strcmp(op, "append"))
 		return done(open(path, O_WRONLY | O_APPEND), write_some);
 	if (!strcmp(op, "trunc"))

@@ -163,4 +163,61 @@ else
 	not_ok "behaviour engine: medguard status: $("$MEDGUARD" status 2>&1 | grep -E '^(kfuncs|entropy)' | tr '\n' ' ')"
 fi
 stop_medguard
+
+# ---- exfiltration: a second behaviour on the same tree, scoring reads ----
+# A lineage that reads many distinct records is refused further reads
+# (also through a file it opened before), its writes untouched; a backup
+# agent - a program named by its key - and what it starts are exempt.
+for i in $(seq 1 30); do echo "letter $i" >"$records/letter-$i.txt"; done
+new_key backup
+cat >"$WORK/backup-job.sh" <<SCRIPT
+#!$bash_bin
+for i in \$(seq 1 30); do "$T" read "$records/letter-\$i.txt"; echo "read \$i \$?"; done
+SCRIPT
+chmod 755 "$WORK/backup-job.sh"
+"$MEDGUARD" sign "$WORK/backup-job.sh" --key "$WORK/backup.key" >/dev/null
+sed -e '/^behaviour ransomware/,$d' "$WORK/behaviour.policy" >"$WORK/exfil.policy"
+cat >>"$WORK/exfil.policy" <<POLICY
+key backup "$WORK/backup.pub";
+program backup signed-by backup;
+behaviour ransomware on charts {
+    window 60s;
+    score unlink 11;
+    at 20 alert;
+    at 30 deny-writes;
+}
+behaviour exfiltration on charts {
+    window 60s;
+    score read 1;
+    exempt backup;
+    at 5 alert;
+    at 8 deny-reads;
+}
+POLICY
+if start_medguard "$WORK/exfil.policy"; then
+	cat >"$WORK/thief.sh" <<SCRIPT
+"$T" read-later "$records/letter-1.txt" "$WORK/thief.go" >"$WORK/thief-held.out" &
+sleep 1
+for i in \$(seq 2 12); do "$T" read "$records/letter-\$i.txt"; echo "read \$i \$?"; done
+"$T" write "$records/letter-2.txt"; echo "write \$?"
+touch "$WORK/thief.go"
+wait
+SCRIPT
+	lineage "$WORK/thief.sh" >"$WORK/thief.out" 2>&1
+	check "behaviour engine: reads of distinct records go through up to deny-reads" grep -qx "read 7 0" "$WORK/thief.out"
+	# (the eighth or ninth distinct record reaches 8, as the score decays between reads)
+	check "behaviour engine: the lineage is refused reads once it reaches deny-reads" grep -qx "read 10 1" "$WORK/thief.out"
+	check "behaviour engine: later reads of the lineage stay refused" grep -qx "read 12 1" "$WORK/thief.out"
+	check "behaviour engine: deny-reads also holds for a file opened before" grep -qx EPERM "$WORK/thief-held.out"
+	check "behaviour engine: deny-reads leaves the lineage's writes alone (another behaviour's business)" \
+		grep -qx "write 0" "$WORK/thief.out"
+	check "behaviour engine: the exfiltration behaviour's event names it" \
+		wait_event '"action":"deny-reads"' '"behaviour":"exfiltration"'
+	"$LAUNCH" "$WORK/backup-job.sh" >"$WORK/backup.out" 2>&1
+	check "behaviour engine: a backup agent named by its key, and the tool it runs, read all 30" \
+		test "$(grep -c ' 0$' "$WORK/backup.out")" = 30
+	stop_medguard
+else
+	not_ok "behaviour engine: medguard starts with two behaviours on one tree"
+fi
 [ -d /sys/module/medguard_kfuncs ] && unload_module medguard_kfuncs

@@ -9,10 +9,14 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
 
 #include "internal.h"
 
@@ -133,6 +137,100 @@ static bool trusted_in_kernel(struct daemon *daemon, const char *path, const str
 	return mg_loader_trust_of(daemon->loader, &key, st->st_ctim.tv_sec, (__u32)st->st_ctim.tv_nsec, &trust) == 0;
 }
 
+/* Threads that hash package files at a cold start. */
+#define MAX_HASH_THREADS 4
+
+struct prehash {
+	const struct mg_dpkg *dpkg;
+	struct mg_digest_cache *cache;
+	pthread_mutex_t lock; /* the cache */
+	atomic_size_t next;
+	atomic_size_t finished; /* workers done */
+	size_t n;
+	bool sha256; /* allowlists compare SHA-256 digests */
+};
+
+/* One package file's digests into the cache, unless they are there. */
+static void prehash_file(struct prehash *work, const char *path)
+{
+	const EVP_MD *mds[2] = { EVP_md5(), EVP_sha256() };
+	unsigned char digests[2][EVP_MAX_MD_SIZE], cached[MG_DIGEST_MAX_BYTES];
+	struct mg_file_identity identity;
+	size_t nmds = work->sha256 ? 2 : 1, i;
+	struct stat st;
+	bool have;
+	int fd;
+
+	if (lstat(path, &st) || !packaged_code(path, &st))
+		return;
+	fd = mg_trust_open(path, &st);
+	if (fd < 0)
+		return;
+	mg_file_identity_of(fd, &st, &identity);
+	pthread_mutex_lock(&work->lock);
+	have = mg_digest_cache_get(work->cache, &identity, EVP_MD_get_type(mds[nmds - 1]), cached) != 0;
+	pthread_mutex_unlock(&work->lock);
+	if (!have && mg_trust_hash_fd(fd, &st, mds, nmds, digests) == 0) {
+		pthread_mutex_lock(&work->lock);
+		for (i = 0; i < nmds; i++)
+			mg_digest_cache_put(work->cache, &identity, EVP_MD_get_type(mds[i]), digests[i],
+					    (unsigned int)EVP_MD_get_size(mds[i]));
+		pthread_mutex_unlock(&work->lock);
+	}
+	close(fd);
+}
+
+static void *prehash_worker(void *arg)
+{
+	struct prehash *work = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&work->next, 1)) < work->n) {
+		const char *path = mg_dpkg_file_at(work->dpkg, i)->path;
+
+		if (i && !strcmp(path, mg_dpkg_file_at(work->dpkg, i - 1)->path))
+			continue;
+		prehash_file(work, path);
+	}
+	atomic_fetch_add(&work->finished, 1);
+	return NULL;
+}
+
+/*
+ * Hashing is what a cold start costs (gigabytes of packaged code): the
+ * package files are hashed by a thread a CPU into the digest cache first,
+ * and then verified one by one from it. Nothing is trusted here. The
+ * calling thread says how far the hashing has got.
+ */
+static void prehash_packages(struct daemon *daemon, const struct mg_dpkg *dpkg)
+{
+	struct prehash work = { .dpkg = dpkg, .cache = daemon->digests, .n = mg_dpkg_file_count(dpkg) };
+	pthread_t threads[MAX_HASH_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = cpus > MAX_HASH_THREADS ? MAX_HASH_THREADS : cpus > 0 ? (size_t)cpus : 1, started = 0;
+	unsigned int waited = 0;
+
+	if (!work.cache)
+		return;
+	work.sha256 = mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)) > 0;
+	atomic_init(&work.next, 0);
+	atomic_init(&work.finished, 0);
+	pthread_mutex_init(&work.lock, NULL);
+	while (started < nthreads && !pthread_create(&threads[started], NULL, prehash_worker, &work))
+		started++;
+	if (!started)
+		prehash_worker(&work);
+	while (atomic_load(&work.finished) < started) {
+		usleep(100000);
+		if (++waited % (PROGRESS_SECONDS * 10) == 0)
+			progress(daemon, "hashing package files: %zu of %zu, %zu threads",
+				 atomic_load(&work.next) < work.n ? atomic_load(&work.next) : work.n, work.n, started);
+	}
+	while (started)
+		pthread_join(threads[--started], NULL);
+	pthread_mutex_destroy(&work.lock);
+}
+
 void trust_packages(struct daemon *daemon)
 {
 	const struct mg_dpkg *dpkg = mg_trust_ctx_packages(daemon->trust);
@@ -143,6 +241,7 @@ void trust_packages(struct daemon *daemon)
 
 	if (!dpkg)
 		return;
+	prehash_packages(daemon, dpkg);
 	clock_gettime(CLOCK_MONOTONIC, &said);
 	n = mg_dpkg_file_count(dpkg);
 	for (i = 0; i < n; i++) {
