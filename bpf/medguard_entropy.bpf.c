@@ -24,8 +24,8 @@ struct {
 	__type(value, __u8[MEDGUARD_ENTROPY_SAMPLE_MAX]);
 } mg_entropy_scratch SEC(".maps");
 
-SEC("fentry/vfs_write")
-int BPF_PROG(mg_sample_write, struct file *file, const char *buf, size_t count, loff_t *pos)
+/* One write of COUNT bytes from BUF to FILE, sampled if FILE is marked. */
+static __always_inline int sample_write(struct file *file, const char *buf, __u64 count)
 {
 	__u64 file_key = (__u64)file, *inode;
 	__u32 thread, size, zero = 0;
@@ -53,4 +53,21 @@ int BPF_PROG(mg_sample_write, struct file *file, const char *buf, size_t count, 
 	thread = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&mg_entropy_pending, &thread, &file_key, BPF_ANY);
 	return 0;
+}
+
+SEC("fentry/vfs_write")
+int BPF_PROG(mg_sample_write, struct file *file, const char *buf, size_t count, loff_t *pos)
+{
+	return sample_write(file, buf, count);
+}
+
+/* writev and pwritev: the first buffer of the vector is what is sampled. */
+SEC("fentry/vfs_writev")
+int BPF_PROG(mg_sample_writev, struct file *file, const struct iovec *vec, unsigned long vlen, loff_t *pos)
+{
+	struct iovec first;
+
+	if (!vlen || bpf_probe_read_user(&first, sizeof(first), vec))
+		return 0;
+	return sample_write(file, first.iov_base, first.iov_len);
 }

@@ -53,19 +53,33 @@ __bpf_kfunc u32 medguard_kfunc_entropy(const u8 *data, u32 data__sz)
 {
 	u32 counts[256] = {};
 	u32 len = min_t(u32, data__sz, MEDGUARD_ENTROPY_SAMPLE_MAX);
-	u64 sum_c_log_c = 0, n_log_n;
-	u32 i;
+	u64 sum_c_log_c = 0, n_log_n, alphabet_bits;
+	u32 i, distinct = 0, entropy, in_alphabet;
 
 	if (!data || !len)
 		return 0;
 	for (i = 0; i < len; i++)
 		counts[data[i]]++;
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < 256; i++) {
+		distinct += counts[i] > 0;
 		if (counts[i] > 1)
 			sum_c_log_c += counts[i] * fixed_log2(counts[i]);
+	}
 	n_log_n = len * fixed_log2(len);
 	/* H = log2(n) - sum(c log2 c) / n, in millibits per byte */
-	return (u32)div_u64((n_log_n - sum_c_log_c) * 1000, len << LOG2_FRACTION_BITS);
+	entropy = (u32)div_u64((n_log_n - sum_c_log_c) * 1000, len << LOG2_FRACTION_BITS);
+	/*
+	 * Ciphertext written as base64 or hex is uniform over its alphabet of
+	 * 64 or 16 symbols: scaled to 8 bits as if the alphabet were all 256
+	 * bytes, it is as random as ciphertext; prose and code, which use
+	 * their letters unevenly, stay far below.
+	 */
+	if (distinct < MEDGUARD_ENTROPY_MIN_ALPHABET || distinct > MEDGUARD_ENTROPY_MAX_ALPHABET ||
+	    len < 8 * distinct)
+		return entropy;
+	alphabet_bits = fixed_log2(distinct);
+	in_alphabet = min_t(u32, (u32)div64_u64((u64)entropy * 8 << LOG2_FRACTION_BITS, alphabet_bits), 8000);
+	return in_alphabet >= MEDGUARD_ENTROPY_UNIFORM ? max(entropy, in_alphabet) : entropy;
 }
 
 __bpf_kfunc int medguard_kfunc_file_trust(struct file *file, struct medguard_file_trust *result,

@@ -13,6 +13,18 @@
 /* Bumped whenever a kfunc's signature or meaning changes. */
 #define MEDGUARD_KFUNC_ABI_VERSION 1
 
+/*
+ * Text over an alphabet of this many symbols (hex: 16, base64: 64 and a
+ * newline) is also judged by how evenly it uses them.
+ */
+#define MEDGUARD_ENTROPY_MIN_ALPHABET 16
+#define MEDGUARD_ENTROPY_MAX_ALPHABET 70
+/*
+ * ... when it uses them this evenly (millibits, scaled to 8 bits): base64
+ * and hex of random bytes measure 7980 or more; a log full of hex ids 7500.
+ */
+#define MEDGUARD_ENTROPY_UNIFORM 7850
+
 /* Bytes of a write sampled by the entropy estimate. */
 #define MEDGUARD_ENTROPY_SAMPLE_MAX 4096
 
@@ -130,7 +142,10 @@ extern __u32 medguard_kfunc_abi_version(void) MEDGUARD_KSYM;
 
 /*
  * Shannon entropy of DATA in millibits per byte (0 .. 8000). Text stays
- * below ~5000, compressed or encrypted data above ~7500. LEN is capped at
+ * below ~5000, compressed or encrypted data above ~7500. Text over a small
+ * alphabet (MEDGUARD_ENTROPY_MIN_ALPHABET to _MAX_ALPHABET symbols) is
+ * also measured against that alphabet, scaled to 8 bits: base64 or hex of
+ * ciphertext measures like the ciphertext. LEN is capped at
  * MEDGUARD_ENTROPY_SAMPLE_MAX; an empty buffer measures 0.
  */
 extern __u32 medguard_kfunc_entropy(const __u8 *data, __u32 data__sz) MEDGUARD_KSYM;

@@ -62,19 +62,36 @@ static int write_some(int fd)
 }
 
 /* 4 KB of random bytes, as encryption writes them. */
-static int write_random(int fd)
+static int random_bytes(unsigned char *data, size_t size)
 {
-	unsigned char data[4096];
 	int random_fd = open("/dev/urandom", O_RDONLY);
 	ssize_t got;
 
 	if (random_fd < 0)
 		return -1;
-	got = read(random_fd, data, sizeof(data));
+	got = read(random_fd, data, size);
 	close(random_fd);
-	if (got != (ssize_t)sizeof(data))
+	return got == (ssize_t)size ? 0 : -1;
+}
+
+static int write_random(int fd)
+{
+	unsigned char data[4096];
+
+	if (random_bytes(data, sizeof(data)))
 		return -1;
 	return write(fd, data, sizeof(data)) == (ssize_t)sizeof(data) ? 0 : -1;
+}
+
+/* The same through writev(), which does not go through vfs_write(). */
+static int writev_random(int fd)
+{
+	unsigned char data[4096];
+	struct iovec vector = { .iov_base = data, .iov_len = sizeof(data) };
+
+	if (random_bytes(data, sizeof(data)))
+		return -1;
+	return writev(fd, &vector, 1) == (ssize_t)sizeof(data) ? 0 : -1;
 }
 
 /* 4 KB of text, as an application rewriting a record writes it. */
@@ -257,6 +274,8 @@ static int run(const char *op, const char *path, const char *arg)
 		return done(open(path, O_WRONLY), write_some);
 	if (!strcmp(op, "write-random"))
 		return done(open(path, O_WRONLY), write_random);
+	if (!strcmp(op, "writev-random"))
+		return done(open(path, O_WRONLY), writev_random);
 	if (!strcmp(op, "write-text"))
 		return done(open(path, O_WRONLY), write_text);
 	if (!strcmp(op, "write-later") && arg)

@@ -159,6 +159,9 @@ SCRIPT
 	fi
 	check "behaviour engine: entropy alone (25) stays below deny-writes (30)" \
 		test "$(tr '\n' ' ' <"$WORK/entropy.out")" = "OK OK OK "
+	"$LAUNCH" "$T" writev-random "$records/chart-17.txt" >/dev/null 2>&1
+	check "behaviour engine: random bytes written with writev() are measured too" \
+		wait_event '"signal":"entropy"' '/chart-17.txt"'
 else
 	not_ok "behaviour engine: medguard status: $("$MEDGUARD" status 2>&1 | grep -E '^(kfuncs|entropy)' | tr '\n' ' ')"
 fi

@@ -126,6 +126,8 @@ setfattr -n security.ima -v "0x0404${digest:0:64}" "$W/hash-only"
 mkfifo "$W/fifo"
 keys="$W/ec.pub,$W/rsa.pub,$W/p384.pub"
 
+head -c 8192 /dev/urandom | base64 >"$W/random.b64"
+head -c 4096 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$W/random.hex"
 start=$(date +%s%N)
 out=$("$DRIVER" \
 	raw-key:"$W/ec.der" raw-key:"$W/ec-off-curve.der" raw-key:"$W/rsa-trailing.der" raw-key:"$W/ed25519.der" \
@@ -143,7 +145,7 @@ out=$("$DRIVER" \
 	keys:"$W/rsa.pub" judge:"$W/ec-signed" keys:"$keys" \
 	write-only:"$W/rsa-signed" busy:"$W/rsa-signed" short:"$W/rsa-signed" pipe: socket: \
 	judge:/dev/zero judge:"$W" judge:"$W/fifo" null-file: forget:0:0 forget:-1:-1 \
-	entropy:/dev/urandom entropy:"$REPO/LICENSE" entropy:/dev/null \
+	entropy:/dev/urandom entropy:"$REPO/LICENSE" entropy:/dev/null entropy:"$W/random.b64" entropy:"$W/random.hex" \
 	fuzz:"$W/fuzz-rsa":700:"$FUZZ_SEED" fuzz:"$W/fuzz-ec":600:"$FUZZ_SEED" \
 	judge:"$W/fuzz-rsa" judge:"$W/fuzz-ec" 2>&1)
 echo "# driver: $((($(date +%s%N) - start) / 1000000)) ms"
@@ -246,6 +248,14 @@ else
 	not_ok "kmod: entropy separates random from text: urandom $urandom, text $text"
 fi
 expect_line "kmod: the entropy of nothing is 0" "$out" "^entropy /dev/null bytes=0 millibits=0$"
+for encoding in b64 hex; do
+	measured=$(field entropy "$W/random.$encoding" millibits "$out")
+	if [ -n "$measured" ] && [ "$measured" -gt 7500 ]; then
+		ok "kmod: random bytes written as $encoding text measure like ciphertext ($measured millibits)"
+	else
+		not_ok "kmod: random bytes written as $encoding text measure only $measured millibits"
+	fi
+done
 
 # ---- mutated signatures ----------------------------------------------------
 
