@@ -570,15 +570,18 @@ int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, 
 }
 
 /*
- * A hard link of a protected file would give it a name outside every
- * d_parent walk: linking is an operation of the source's tree.
+ * A hard link of a protected file out of its tree would give it a name
+ * outside every d_parent walk: linking out is an operation of the source's
+ * tree. A second name inside the same tree (dpkg's backup link during an
+ * upgrade) keeps the file protected: it is creating a name there.
  */
 SEC("lsm/inode_link")
 int BPF_PROG(mg_inode_link, struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry, int ret)
 {
 	if (ret)
 		return ret;
-	ret = check_dentry(old_dentry, MG_OP_LINK, MG_SIGNAL_NONE);
+	ret = check_dentry(old_dentry, tree_of(old_dentry) == tree_of(new_dentry) ? MG_OP_CREATE : MG_OP_LINK,
+			   MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
 	return check_dentry(new_dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);

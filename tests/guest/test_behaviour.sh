@@ -364,7 +364,7 @@ for entry in "${BENIGN[@]}"; do
 		table "benign $what" - - - "FALSE POSITIVE: $denials denials, $alerts alerts, exit $status"
 		grep -E '"event":"(behaviour|access)"' "$WORK/benign-$name.events" | head -n 3 | cut -c 1-400 |
 			sed 's/^/# behaviour:   /'
-		tail -n 2 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
+		tail -n 8 "$WORK/benign-$name.out" | sed 's/^/# behaviour:   output: /'
 	fi
 done
 trust_notes "$benign_line"
