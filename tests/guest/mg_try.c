@@ -5,6 +5,7 @@
  * other failure. Built static, so that its own trust is all that counts.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,27 +126,16 @@ static int done(int fd, int (*then)(int))
  * later): whatever the lineage did in between applies to a file it already
  * holds open.
  */
-static int write_later(const char *path, const char *flag)
+/* Opens PATH, waits until the file FLAG exists, then writes or reads: a stop that came in between holds. */
+static int use_later(const char *path, const char *flag, bool writing)
 {
-	int fd = open(path, O_WRONLY), i;
+	int fd = open(path, writing ? O_WRONLY : O_RDONLY), i;
 
 	if (fd < 0)
 		return -1;
 	for (i = 0; i < 300 && access(flag, F_OK); i++)
 		usleep(100000);
-	return done(fd, write_some);
-}
-
-/* Opens PATH, waits until the file FLAG exists, then reads: a stop that came in between holds. */
-static int read_later(const char *path, const char *flag)
-{
-	int fd = open(path, O_RDONLY), i;
-
-	if (fd < 0)
-		return -1;
-	for (i = 0; i < 300 && access(flag, F_OK); i++)
-		usleep(100000);
-	return done(fd, read_all);
+	return done(fd, writing ? write_some : read_all);
 }
 
 static int mmap_exec(const char *path)
@@ -279,9 +269,9 @@ static int run(const char *op, const char *path, const char *arg)
 	if (!strcmp(op, "write-text"))
 		return done(open(path, O_WRONLY), write_text);
 	if (!strcmp(op, "write-later") && arg)
-		return write_later(path, arg);
+		return use_later(path, arg, true);
 	if (!strcmp(op, "read-later") && arg)
-		return read_later(path, arg);
+		return use_later(path, arg, false);
 	if (!strcmp(op, "append"))
 		return done(open(path, O_WRONLY | O_APPEND), write_some);
 	if (!strcmp(op, "trunc"))

@@ -70,6 +70,9 @@ ATTACKS=(
 	"shred|shred -u destruction"
 	"ddwipe|dd destruction (truncate, zeros)"
 	"signed-tool|signed cp abused to overwrite"
+	"slower|slow campaign (one file every 4 s)"
+	"punch|fallocate punch-hole destruction"
+	"b64|base64 ciphertext written in place"
 )
 EXFILS=(
 	"tar|tar -czf of the tree to /tmp"
