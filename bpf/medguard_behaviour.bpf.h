@@ -144,7 +144,6 @@ static __always_inline bool cares(const struct mg_behaviour *behaviour, __u32 si
 struct scoring {
 	__u32 generation;
 	__u32 tree_id;
-	__u32 slot; /* which of the tree's behaviours, set by score_all() */
 	__u32 lineage;
 	__u32 op;
 	__u32 signal;
@@ -153,7 +152,11 @@ struct scoring {
 	struct dentry *dentry;
 	struct file *file; /* the file being opened, or NULL */
 	const struct mg_task_label *label;
+	int verdict; /* out: -EPERM once some behaviour refused the operation */
 };
+
+/* A new lineage's score, before its first signal: all zero. */
+static const struct mg_score no_score;
 
 /* FILE's next write is measured, when the module's sampler runs (bpf/medguard_entropy.bpf.h). */
 static __always_inline void sample_next_write(struct file *file)
@@ -185,29 +188,31 @@ static __always_inline bool exempt(const struct mg_behaviour *behaviour, const s
 }
 
 /*
- * Adds the weight of the signal to the lineage's score for one behaviour on
- * the tree, after letting the score decay over the window, and takes every
- * action whose threshold the score has reached. Denial comes first: the
- * operation that reaches deny-writes, kill or freeze (a write) or
- * deny-reads (a read) is itself refused. Returns 0 or -EPERM.
+ * Adds the weight of the signal to the lineage's score for behaviour SLOT
+ * of the tree, after letting the score decay over the window, and takes
+ * every action whose threshold the score has reached. Denial comes first:
+ * the operation that reaches deny-writes, kill or freeze (a write) or
+ * deny-reads (a read) is itself refused (scoring->verdict). A bpf_loop
+ * callback (score_all), so that the verifier checks it once and its stack
+ * is not added to a caller of its own.
  */
-static __noinline int score(const struct scoring *scoring)
+static long score(__u32 slot, void *context)
 {
+	struct scoring *scoring = context;
 	struct mg_score_key key = {
 		.lineage = scoring->lineage,
 		.tree_id = scoring->tree_id,
 		.generation = scoring->generation,
-		.slot = scoring->slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1),
+		.slot = slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1),
 	};
-	struct mg_score fresh = {}, *current;
+	struct mg_score *current;
 	struct mg_behaviour *behaviour;
 	__u32 index = (scoring->generation * MG_MAX_TREES + (scoring->tree_id & (MG_MAX_TREES - 1))) *
 			      MG_MAX_BEHAVIOURS_PER_TREE +
-		      (scoring->slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1));
+		      (slot & (MG_MAX_BEHAVIOURS_PER_TREE - 1));
 	__u32 signal = scoring->signal, action, stop = 0;
 	__u64 now = bpf_ktime_get_ns(), elapsed, weight;
 	bool enforce = scoring->mode == MG_MODE_ENFORCE;
-	int ret = 0;
 
 	behaviour = bpf_map_lookup_elem(&mg_behaviours, &index);
 	if (!behaviour || !behaviour->window_ns || !cares(behaviour, signal) || exempt(behaviour, scoring->label))
@@ -221,12 +226,12 @@ static __noinline int score(const struct scoring *scoring)
 		return 0;
 	current = bpf_map_lookup_elem(&mg_scores, &key);
 	if (!current) {
-		fresh.updated_ns = now;
-		fresh.second_start_ns = now;
-		bpf_map_update_elem(&mg_scores, &key, &fresh, BPF_NOEXIST);
+		bpf_map_update_elem(&mg_scores, &key, &no_score, BPF_NOEXIST);
 		current = bpf_map_lookup_elem(&mg_scores, &key);
 		if (!current)
 			return 0;
+		current->updated_ns = now;
+		current->second_start_ns = now;
 	}
 
 	elapsed = now - current->updated_ns;
@@ -287,25 +292,19 @@ static __noinline int score(const struct scoring *scoring)
 		set_lineage_flags(scoring->lineage, stop);
 		if (((stop & MG_LINEAGE_DENY_WRITES) && (scoring->op & MG_WRITE_OPS)) ||
 		    ((stop & MG_LINEAGE_DENY_READS) && (scoring->op & MG_READ_OPS)))
-			ret = -EPERM;
+			scoring->verdict = -EPERM;
 		if (stop & MG_LINEAGE_KILLED)
 			bpf_send_signal(SIGKILL);
 	}
-	return ret;
+	return 0;
 }
 
 /* Scores the operation under every behaviour that watches the tree. Returns 0 or -EPERM. */
 static __always_inline int score_all(struct scoring *scoring)
 {
-	int ret = 0;
-	__u32 slot;
-
-	for (slot = 0; slot < MG_MAX_BEHAVIOURS_PER_TREE; slot++) {
-		scoring->slot = slot;
-		if (score(scoring))
-			ret = -EPERM;
-	}
-	return ret;
+	scoring->verdict = 0;
+	bpf_loop(MG_MAX_BEHAVIOURS_PER_TREE, score, scoring, 0);
+	return scoring->verdict;
 }
 
 #endif /* MEDGUARD_BEHAVIOUR_BPF_H */

@@ -76,7 +76,7 @@ static __always_inline int find_protected(struct dentry *dentry, __u32 generatio
 }
 
 /* The tree protecting DENTRY in the live generation, MG_TREE_UNKNOWN past the walk, or -1. */
-static __always_inline long tree_of(struct dentry *dentry)
+static __noinline long tree_of(struct dentry *dentry)
 {
 	struct mg_object object;
 	__u32 generation;
