@@ -176,13 +176,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz $(SKELETONS)
 
 # The README's test command: host tests, then the guest suite on 6.1 and 6.12.
 check: deps
-	@$(MAKE) --no-print-directory -j2 all unit fuzz
+	@$(MAKE) --no-print-directory -j2 all unit fuzz $(BUILD)/bench/bench_micro
 	@bash tests/check
 
 check-host: unit fuzz
 	@bash tests/check --host-only
 
-check-guest: all
+check-guest: all $(BUILD)/bench/bench_micro
 	@bash tests/check --guest-only
 
 # The ransomware and benign corpora alone, in the 6.12 guest (`make check`
