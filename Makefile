@@ -69,7 +69,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo bench bench-smoke clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -176,13 +176,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz $(SKELETONS)
 
 # The README's test command: host tests, then the guest suite on 6.1 and 6.12.
 check: deps
-	@$(MAKE) --no-print-directory -j2 all unit fuzz
+	@$(MAKE) --no-print-directory -j2 all unit fuzz $(BUILD)/bench/bench_micro
 	@bash tests/check
 
 check-host: unit fuzz
 	@bash tests/check --host-only
 
-check-guest: all
+check-guest: all $(BUILD)/bench/bench_micro
 	@bash tests/check --guest-only
 
 # Every attack, exfiltration and daily job of the corpora, in both guests
@@ -204,6 +204,26 @@ check-behaviour: all
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash tests/vm/run --kernel 6.12 -- bash tests/demo
+
+# ---- benchmarks -----------------------------------------------------------
+
+# One guest measures every workload with no protection, medguard and
+# fapolicyd (fetched from Debian's archive, run only inside the guest);
+# tables in build/bench/. Long: not part of `make check`, whose guest part
+# runs `bench-smoke` (tiny sizes, one repetition) so that the harness works.
+KERNEL     ?= 6.12
+BENCH_TOOLS := $(BUILD)/bench/bench_micro
+
+$(BUILD)/bench/bench_micro: tests/bench/bench_micro.c
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -static $< -o $@
+
+bench: all $(BENCH_TOOLS)
+	@bash tests/bench/run --kernel $(KERNEL)
+
+bench-smoke: all $(BENCH_TOOLS)
+	@bash tests/bench/run --smoke --kernel $(KERNEL)
 
 # ---- kernel module ------------------------------------------------------
 
