@@ -107,16 +107,25 @@ else
 	ok "behaviour engine: the lineage's other processes are killed too"
 fi
 
-# A canary: one touch is the maximum score.
-cat >"$WORK/canary.sh" <<SCRIPT
+# A canary: reading one is no damage (a backup that does not know the
+# decoys reads them; the exfiltration behaviour below watches reads), one
+# write is the maximum score.
+cat >"$WORK/canary-read.sh" <<SCRIPT
 "$T" read "$records/.canary-1"
+echo "canary \$?"
+SCRIPT
+lineage "$WORK/canary-read.sh" >"$WORK/canary-read.out" 2>&1
+check "behaviour engine: reading a canary does not move a behaviour that scores no reads" \
+	grep -qx "canary 0" "$WORK/canary-read.out"
+cat >"$WORK/canary.sh" <<SCRIPT
+"$T" write "$records/.canary-1"
 echo "canary \$?"
 "$T" write "$records/chart-18.txt"
 echo "after \$?"
 SCRIPT
 lineage "$WORK/canary.sh" >"$WORK/canary.out" 2>&1
 if wait_event '"signal":"canary"' '"action":"kill"'; then
-	ok "behaviour engine: touching a canary is an instant maximum"
+	ok "behaviour engine: writing a canary is an instant maximum"
 else
 	not_ok "behaviour engine: no canary kill event: $(grep behaviour "$EVENTS" | tail -n 2 | head -c 400)"
 fi
