@@ -209,8 +209,8 @@ demo: deps
 
 # One guest measures every workload with no protection, medguard and
 # fapolicyd (fetched from Debian's archive, run only inside the guest);
-# tables in build/bench/. Long: not part of `make check`, whose guest part
-# runs `bench-smoke` (tiny sizes, one repetition) so that the harness works.
+# tables in build/bench/. Long: not part of `make check`; `bench-smoke`
+# (tiny sizes, one repetition) checks that the harness works.
 KERNEL     ?= 6.12
 BENCH_TOOLS := $(BUILD)/bench/bench_micro
 

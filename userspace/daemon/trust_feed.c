@@ -210,7 +210,8 @@ static void prehash_packages(struct daemon *daemon, const struct mg_dpkg *dpkg)
 	size_t nthreads = cpus > MAX_HASH_THREADS ? MAX_HASH_THREADS : cpus > 0 ? (size_t)cpus : 1, started = 0;
 	unsigned int waited = 0;
 
-	if (!work.cache)
+	/* A warm start finds its digests in the cache: a second pass would only open every file twice. */
+	if (!work.cache || mg_digest_cache_count(work.cache))
 		return;
 	work.sha256 = mg_allowlist_count(mg_trust_ctx_allowlist(daemon->trust)) > 0;
 	atomic_init(&work.next, 0);
