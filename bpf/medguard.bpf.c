@@ -41,7 +41,7 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	struct mg_tree *tree;
 	struct rule_search search;
 	struct scoring scoring;
-	__u32 generation, index, lineage, stopped;
+	__u32 generation, index, lineage;
 	__u64 root_ino;
 	int found;
 
@@ -82,10 +82,7 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	scoring.label = label;
 
 	/* Refused, and still scored: a lineage that keeps trying goes on to kill. */
-	stopped = lineage_flags(lineage);
-	if ((((op & MG_WRITE_OPS) && (stopped & MG_LINEAGE_DENY_WRITES)) ||
-	     ((op & MG_READ_OPS) && (stopped & MG_LINEAGE_DENY_READS))) &&
-	    live->mode == MG_MODE_ENFORCE) {
+	if (stopped_for(lineage_flags(lineage), op) && live->mode == MG_MODE_ENFORCE) {
 		count(MG_COUNTER_DENIED);
 		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, object.tree_id, MG_RULE_BEHAVIOUR, label, dentry, root_ino);
 		if (scoring.signal != MG_SIGNAL_NONE)

@@ -8,6 +8,13 @@
 /* ... and, stopped by deny-reads, may no longer read (exfiltration). */
 #define MG_READ_OPS MG_OP_READ
 
+/* Whether a lineage stopped with lineage FLAGS is refused operation OP. */
+static __always_inline bool stopped_for(__u32 flags, __u32 op)
+{
+	return ((flags & MG_LINEAGE_DENY_WRITES) && (op & MG_WRITE_OPS)) ||
+	       ((flags & MG_LINEAGE_DENY_READS) && (op & MG_READ_OPS));
+}
+
 /* No signal: the operation is not scored. */
 #define MG_SIGNAL_NONE MG_NSIGNALS
 
@@ -179,9 +186,9 @@ static __always_inline bool exempt(const struct mg_behaviour *behaviour, const s
 	for (i = 0; i < MG_MAX_EXEMPT_PROGRAMS; i++) {
 		if (i >= behaviour->nexempt)
 			break;
-		if (behaviour->exempt_programs[i] &&
-		    (behaviour->exempt_programs[i] == label->program_id ||
-		     behaviour->exempt_programs[i] == label->ancestor_program))
+		/* program ids are 1-based: an id of 0 (no program) matches no exemption */
+		if (behaviour->exempt_programs[i] == label->program_id ||
+		    behaviour->exempt_programs[i] == label->ancestor_program)
 			return true;
 	}
 	return false;
@@ -290,8 +297,7 @@ static long score(__u32 slot, void *context)
 	}
 	if (stop) {
 		set_lineage_flags(scoring->lineage, stop);
-		if (((stop & MG_LINEAGE_DENY_WRITES) && (scoring->op & MG_WRITE_OPS)) ||
-		    ((stop & MG_LINEAGE_DENY_READS) && (scoring->op & MG_READ_OPS)))
+		if (stopped_for(stop, scoring->op))
 			scoring->verdict = -EPERM;
 		if (stop & MG_LINEAGE_KILLED)
 			bpf_send_signal(SIGKILL);
