@@ -133,9 +133,10 @@ event_logged() {
 	[ -n "$line" ]
 }
 
-# wait_event PATTERN...: waits up to 30 s for an event line with every PATTERN.
+# wait_event PATTERN...: waits up to 60 s for an event line with every PATTERN
+# (with two guests on two emulated cores the daemon may be a while reading).
 wait_event() {
-	wait_until 300 event_logged "$@"
+	wait_until 600 event_logged "$@"
 }
 
 # event_count WHAT: how many "WHAT" events the daemon has written.
