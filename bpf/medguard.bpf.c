@@ -358,6 +358,8 @@ int BPF_PROG(mg_ptrace_access_check, struct task_struct *child, unsigned int mod
 		return ret;
 	if (!(mode & PTRACE_MODE_ATTACH) || task_exempt())
 		return 0;
+	if (task_is_guarded_daemon(child))
+		return -EPERM;
 	target = bpf_task_storage_get(&mg_labels, child, 0, 0);
 	if (!label_trusted(target))
 		return 0;
@@ -382,6 +384,50 @@ int BPF_PROG(mg_ptrace_traceme, struct task_struct *parent, int ret)
 	if (label_trusted(tracer))
 		return 0;
 	ptrace_refused(target, parent->tgid);
+	return -EPERM;
+}
+
+/* ---- the daemon and its maps: no off-switch but a signed stop ----------- */
+
+SEC("lsm/task_kill")
+int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	if (ret)
+		return ret;
+	if (!sig || sig == SIGHUP || sig == SIGUSR1 || task_exempt())
+		return 0;
+	return task_is_guarded_daemon(target) ? -EPERM : 0;
+}
+
+/* A writable fd to one of medguard's maps (bpftool map update, a pin opened read-write) is the daemon's alone. */
+SEC("lsm/bpf_map")
+int BPF_PROG(mg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	__u32 id;
+
+	if (ret)
+		return ret;
+	if (!(fmode & FMODE_WRITE) || task_exempt())
+		return 0;
+	id = map->id;
+	for (int i = 0; i < MG_MAX_OWN_MAPS; i++)
+		if (own_map_ids[i] == id)
+			return -EPERM;
+	return 0;
+}
+
+/*
+ * A link fd (from a pin or an id) could detach medguard's programs: nothing
+ * but the daemon detaches links while medguard runs; others close them.
+ */
+SEC("lsm/bpf")
+int BPF_PROG(mg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	if (ret)
+		return ret;
+	if (cmd != BPF_LINK_DETACH || task_exempt())
+		return 0;
 	return -EPERM;
 }
 

@@ -15,6 +15,8 @@
 #define EPERM 1
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
+#define SIGHUP 1
+#define SIGUSR1 10
 #define FMODE_EXEC 0x20
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4

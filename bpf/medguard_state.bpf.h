@@ -3,9 +3,6 @@
 #ifndef MEDGUARD_STATE_BPF_H
 #define MEDGUARD_STATE_BPF_H
 
-/* Set by the loader before load. */
-const volatile __u32 daemon_tgid;
-
 /* The live policy generation: switched by one store from userspace. */
 __u32 active_generation;
 
@@ -53,6 +50,28 @@ static __always_inline const struct mg_generation *live_generation(__u32 *genera
 	return bpf_map_lookup_elem(&mg_generations, generation);
 }
 
+/*
+ * The daemon: its thread group leader, marked by the loader through a pidfd
+ * before the programs are attached. The mark lives and dies with that task,
+ * so a process that later gets the daemon's PID is not the daemon.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} mg_daemon SEC(".maps");
+
+/*
+ * Set by the daemon once it enforces a policy that names keys: from then on
+ * only a request signed by one of them stops it, and no other task may
+ * signal (but SIGHUP, reload, and SIGUSR1, a stop request), trace or kill it.
+ */
+__u32 daemon_guarded;
+
+/* The ids of this object's maps, filled by the loader after load: writable fds to them are the daemon's alone. */
+__u32 own_map_ids[MG_MAX_OWN_MAPS];
+
 /* Kernel threads and the daemon itself are outside the policy. */
 static __always_inline bool task_exempt(void)
 {
@@ -60,7 +79,13 @@ static __always_inline bool task_exempt(void)
 
 	if (task->flags & PF_KTHREAD)
 		return true;
-	return daemon_tgid && (bpf_get_current_pid_tgid() >> 32) == daemon_tgid;
+	return bpf_task_storage_get(&mg_daemon, task->group_leader, 0, 0) != NULL;
+}
+
+/* TASK is one of the daemon's threads, and the daemon is guarded. */
+static __always_inline bool task_is_guarded_daemon(struct task_struct *task)
+{
+	return daemon_guarded && bpf_task_storage_get(&mg_daemon, task->group_leader, 0, 0) != NULL;
 }
 
 #endif /* MEDGUARD_STATE_BPF_H */

@@ -116,10 +116,24 @@ start_medguard() {
 	return 1
 }
 
+# stop_medguard: `medguard stop`, signed with each test key in turn, and
+# those in MEDGUARD_STOP_KEYS (a policy that names keys stops only for one
+# of them; one without stops on SIGTERM). A daemon that does not stop
+# within 60 s is left, said so.
 stop_medguard() {
 	[ -n "$MEDGUARD_PID" ] || return 0
+	local key
+	for key in "$WORK"/launch/launcher.key "$WORK"/*.key ${MEDGUARD_STOP_KEYS:-}; do
+		[ -f "$key" ] || continue
+		kill -0 "$MEDGUARD_PID" 2>/dev/null || break
+		"$MEDGUARD" stop --key "$key" --timeout 60 >/dev/null 2>&1 && break
+	done
 	kill -TERM "$MEDGUARD_PID" 2>/dev/null
-	wait "$MEDGUARD_PID" 2>/dev/null
+	if wait_until 600 sh -c "! kill -0 $MEDGUARD_PID 2>/dev/null || grep -q '^State:.*Z' /proc/$MEDGUARD_PID/status"; then
+		wait "$MEDGUARD_PID" 2>/dev/null
+	else
+		echo "# medguard (pid $MEDGUARD_PID) did not stop"
+	fi
 	MEDGUARD_PID=
 }
 

@@ -16,7 +16,9 @@
 /* The sum over CPUs of pinned counter COUNTER, or -1. */
 static long long pinned_counter(unsigned int counter)
 {
-	int fd = bpf_obj_get(MG_PIN_DIR "/mg_counters"), ncpus = libbpf_num_possible_cpus(), i;
+	/* Read-only: a writable fd to medguard's maps is the daemon's alone. */
+	LIBBPF_OPTS(bpf_obj_get_opts, read_only, .file_flags = BPF_F_RDONLY);
+	int fd = bpf_obj_get_opts(MG_PIN_DIR "/mg_counters", &read_only), ncpus = libbpf_num_possible_cpus(), i;
 	long long sum = -1;
 	__u64 *values;
 

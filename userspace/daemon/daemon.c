@@ -30,12 +30,15 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t stop_request_arrived;
 
 
 static void on_signal(int signo)
 {
 	if (signo == SIGHUP)
 		reload_requested = 1;
+	else if (signo == SIGUSR1)
+		stop_request_arrived = 1;
 	else
 		stop_requested = 1;
 }
@@ -222,6 +225,40 @@ static void refresh_packages_when_quiet(struct daemon *daemon)
 }
 
 /* A new policy, all or nothing: on any failure the running one stays in force. */
+/*
+ * A policy that names keys can only be stopped by a request one of them
+ * signed, and the kernel refuses other tasks' signals and tracing; one
+ * without keys stops on SIGTERM. 0, or -errno without a challenge.
+ */
+static int guard(struct daemon *daemon)
+{
+	int err = 0;
+
+	if (!daemon->policy->nkeys)
+		daemon->stop_challenge[0] = '\0';
+	else if (!daemon->stop_challenge[0])
+		err = stop_challenge_new(daemon);
+	mg_loader_guard_daemon(daemon->loader, daemon->stop_challenge[0] != '\0');
+	return err;
+}
+
+/* Whether what arrived (a signal, a request) stops the daemon. */
+static bool stop_now(struct daemon *daemon)
+{
+	if (stop_request_arrived) {
+		stop_request_arrived = 0;
+		if (stop_request_accepted(daemon))
+			return true;
+	}
+	if (!stop_requested)
+		return false;
+	stop_requested = 0;
+	if (!daemon->stop_challenge[0])
+		return true;
+	fprintf(stderr, "medguard: SIGTERM or SIGINT ignored: the policy names keys, stop with 'medguard stop --key FILE'\n");
+	return false;
+}
+
 static void reload(struct daemon *daemon)
 {
 	char detail[512];
@@ -247,6 +284,9 @@ static void reload(struct daemon *daemon)
 	}
 	mg_trust_ctx_free(old_trust);
 	mg_policy_free(old_policy);
+	if (guard(daemon))
+		fprintf(stderr, "medguard: no random bytes for a stop challenge (%s); SIGTERM stops medguard\n",
+			strerror(errno));
 	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
 		say(daemon, "module-keys-stale", detail);
 	write_status(daemon);
@@ -277,7 +317,6 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	struct sigaction action = { .sa_handler = on_signal };
 	const char *output = options->output;
 	int status = 1;
-	FILE *pid_file;
 
 	if (output) {
 		daemon.out = fopen(output, "a");
@@ -351,17 +390,17 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGHUP, &action, NULL);
-	mkdir("/run/medguard", 0755);
-	pid_file = fopen(MG_PID_FILE, "w");
-	if (pid_file) {
-		fprintf(pid_file, "%d\n", getpid());
-		fclose(pid_file);
+	sigaction(SIGUSR1, &action, NULL);
+	if (guard(&daemon)) {
+		fprintf(stderr, "medguard: no random bytes for a stop challenge: %s\n", strerror(errno));
+		goto cleanup;
 	}
+	write_pid_file();
 	write_status(&daemon);
 	daemon.started = true;
 	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
 
-	while (!stop_requested) {
+	while (!stop_now(&daemon)) {
 		struct pollfd fds[] = {
 			{ .fd = ring_buffer__epoll_fd(daemon.events), .events = POLLIN },
 			{ .fd = mg_trust_watch_fd(daemon.watch), .events = POLLIN },

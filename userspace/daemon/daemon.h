@@ -11,8 +11,19 @@
 #include <stdbool.h>
 
 /* Where `medguard run` records its pid and its status. */
-#define MG_PID_FILE "/run/medguard/medguard.pid"
-#define MG_STATUS_FILE "/run/medguard/status"
+#define MG_RUN_DIR "/run/medguard"
+#define MG_PID_FILE MG_RUN_DIR "/medguard.pid"
+#define MG_STATUS_FILE MG_RUN_DIR "/status"
+/* `medguard stop` leaves its signed request here, then sends SIGUSR1. */
+#define MG_STOP_REQUEST_FILE MG_RUN_DIR "/stop-request"
+
+#define MG_STOP_CHALLENGE_BYTES 32
+#define MG_STOP_DIGEST_BYTES 32 /* SHA-256 */
+/*
+ * What a stop request signs: the SHA-256 of "medguard stop CHALLENGE\n",
+ * CHALLENGE the hex string of the status file's stop-challenge line.
+ */
+int mg_stop_digest(const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES]);
 
 struct mg_daemon_options {
 	const char *policy_file;
@@ -21,7 +32,10 @@ struct mg_daemon_options {
 	int mode_override;  /* MG_MODE_*, or -1: as the policy says */
 };
 
-/* Runs until SIGTERM or SIGINT; returns the exit status. */
+/*
+ * Runs until a signed stop request (a policy with keys) or SIGTERM or
+ * SIGINT (a policy without); returns the exit status.
+ */
 int mg_daemon_run(const struct mg_daemon_options *options);
 
 #endif /* MEDGUARD_DAEMON_H */

@@ -38,6 +38,7 @@ struct daemon {
 	bool packages_changed;  /* dpkg's status file changed: a package came, went or changed */
 	struct timespec packages_changed_at;
 	__u64 lost_reported;
+	char stop_challenge[2 * MG_STOP_CHALLENGE_BYTES + 1]; /* empty: the policy names no key */
 };
 
 /* One line about the daemon itself, in the same stream as the events (log.c). */
@@ -71,7 +72,13 @@ void refresh_packages(struct daemon *daemon);
 /* response.c */
 void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
 
+/* stop.c: a fresh challenge (0 or -errno); whether the request waiting in MG_STOP_REQUEST_FILE stops medguard. */
+int stop_challenge_new(struct daemon *daemon);
+bool stop_request_accepted(struct daemon *daemon);
+
 /* status.c */
+/* The files `medguard status` and `medguard policy reload` read. */
+void write_pid_file(void);
 void write_status(struct daemon *daemon);
 
 #endif /* MEDGUARD_DAEMON_INTERNAL_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The status file `medguard status` reads: what the running daemon enforces and how. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,17 +9,45 @@
 
 #include "internal.h"
 
+/*
+ * The daemon is exempt from the policy: what it writes goes through no link
+ * someone planted, and only into a run directory that is a real directory.
+ */
+static bool run_dir_ready(void)
+{
+	struct stat st;
+
+	mkdir(MG_RUN_DIR, 0755);
+	return lstat(MG_RUN_DIR, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
+}
+
+void write_pid_file(void)
+{
+	FILE *file;
+
+	if (!run_dir_ready())
+		return;
+	file = mg_replacement_open(MG_PID_FILE ".tmp", 0644);
+	if (!file)
+		return;
+	fprintf(file, "%d\n", getpid());
+	mg_replacement_commit(file, MG_PID_FILE ".tmp", MG_PID_FILE);
+}
+
 void write_status(struct daemon *daemon)
 {
 	FILE *file;
 
-	mkdir("/run/medguard", 0755);
-	file = fopen(MG_STATUS_FILE ".tmp", "w");
+	if (!run_dir_ready())
+		return;
+	file = mg_replacement_open(MG_STATUS_FILE ".tmp", 0644);
 	if (!file)
 		return;
 	fprintf(file, "pid %d\npolicy %s\ngeneration %u\nmode %s\ntrusted-files %lu\n", getpid(),
 		daemon->policy_file, mg_loader_generation(daemon->loader),
 		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
+	if (daemon->stop_challenge[0])
+		fprintf(file, "stop-challenge %s\n", daemon->stop_challenge);
 	if (daemon->digests)
 		fprintf(file, "digest-cache %zu entries in %s\n", mg_digest_cache_count(daemon->digests),
 			MG_DIGEST_CACHE_FILE);
@@ -39,6 +68,5 @@ void write_status(struct daemon *daemon)
 		fprintf(file, "entropy not measured: the kernel refused the sampler (see the daemon's log); the other signals still score\n");
 	else
 		fprintf(file, "entropy not measured (needs the medguard_kfuncs module); the other signals still score\n");
-	fclose(file);
-	rename(MG_STATUS_FILE ".tmp", MG_STATUS_FILE);
+	mg_replacement_commit(file, MG_STATUS_FILE ".tmp", MG_STATUS_FILE);
 }

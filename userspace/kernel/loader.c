@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
@@ -60,6 +61,9 @@ static int select_programs(struct medguard *skel, FILE *log)
 	}
 	if (mg_lsm_hook_arity(vmlinux, "file_truncate") < 0)
 		bpf_program__set_autoload(skel->progs.mg_file_truncate, false);
+	/* mg_bpf reads its verdict as the fourth argument: only where the hook has three. */
+	if (mg_lsm_hook_arity(vmlinux, "bpf") != 3)
+		bpf_program__set_autoload(skel->progs.mg_bpf, false);
 	setattr_arity = mg_lsm_hook_arity(vmlinux, "inode_setattr");
 	if (setattr_arity == 3)
 		bpf_program__set_autoload(skel->progs.mg_inode_setattr_v61, false);
@@ -163,6 +167,47 @@ static int attach_all(struct mg_loader *loader, FILE *log)
 	return err;
 }
 
+/* Exempts this process from the policy it loads: the programs know it by its task, not its PID. */
+static int mark_daemon(struct medguard *skel, FILE *log)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0), err = 0;
+	__u32 mark = 1;
+
+	if (pidfd < 0) {
+		err = -errno;
+		fprintf(log, "medguard: pidfd_open failed (%s); medguard needs Linux 5.10 or later\n", strerror(-err));
+		return err;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.mg_daemon), &pidfd, &mark, BPF_ANY)) {
+		err = -errno;
+		fprintf(log, "medguard: cannot mark the daemon in its own programs: %s\n", strerror(errno));
+	}
+	close(pidfd);
+	return err;
+}
+
+static_assert(sizeof(((struct medguard *)0)->maps) / sizeof(struct bpf_map *) <= MG_MAX_OWN_MAPS,
+	      "every map of the object has a place in own_map_ids");
+
+static void note_own_maps(struct medguard *skel)
+{
+	struct bpf_map_info info;
+	struct bpf_map *map;
+	__u32 len, n = 0;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (n < MG_MAX_OWN_MAPS && !bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len))
+			skel->bss->own_map_ids[n++] = info.id;
+	}
+}
+
+void mg_loader_guard_daemon(struct mg_loader *loader, bool guarded)
+{
+	loader->skel->bss->daemon_guarded = guarded;
+}
+
 struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 {
 	FILE *log = options->log ? options->log : stderr;
@@ -182,7 +227,6 @@ struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 		fprintf(log, "medguard: cannot open the BPF object: %s\n", strerror(errno));
 		goto fail;
 	}
-	loader->skel->rodata->daemon_tgid = getpid();
 	if (select_programs(loader->skel, log))
 		goto fail;
 	err = medguard__load(loader->skel);
@@ -191,6 +235,9 @@ struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 			     "CONFIG_BPF_LSM=y and BTF, and see the verifier log above\n", strerror(-err));
 		goto fail;
 	}
+	if (mark_daemon(loader->skel, log))
+		goto fail;
+	note_own_maps(loader->skel);
 	loader->pin = options->pin;
 	return loader;
 

@@ -59,6 +59,8 @@ int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg
  * kernel's own tasks and PID 1: every process that ran before is labelled.
  */
 void mg_loader_labels_complete(struct mg_loader *loader);
+/* Whether no other task may signal or trace the daemon (its policy names keys: a signed stop ends it). */
+void mg_loader_guard_daemon(struct mg_loader *loader, bool guarded);
 
 /* The kernel's trust entry of file KEY, valid for its change time; 0 or -ENOENT. */
 int mg_loader_trust_of(const struct mg_loader *loader, const struct mg_trust_key *key, __s64 ctime_sec,

@@ -63,3 +63,37 @@ int mg_read_file(const char *path, size_t max, char **data, size_t *len)
 	close(fd);
 	return err;
 }
+
+FILE *mg_replacement_open(const char *tmp, mode_t mode)
+{
+	FILE *file;
+	int fd, err;
+
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return NULL;
+	file = fdopen(fd, "w");
+	if (!file) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		errno = err;
+	}
+	return file;
+}
+
+int mg_replacement_commit(FILE *file, const char *tmp, const char *path)
+{
+	int err = 0;
+
+	if (fflush(file) || fsync(fileno(file)))
+		err = -errno;
+	if (fclose(file) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -26,6 +28,14 @@ int mg_hex_value(char c);
 int mg_read_fd(int fd, size_t max, char **data, size_t *len);
 /* The same for the file at PATH, opened without blocking; -errno when it cannot be opened. */
 int mg_read_file(const char *path, size_t max, char **data, size_t *len);
+
+/*
+ * Opens TMP as a new file with MODE, to be renamed over another: a file or a
+ * link planted at TMP is removed, never written through. NULL with errno set.
+ */
+FILE *mg_replacement_open(const char *tmp, mode_t mode);
+/* Flushes FILE to disk, closes it and renames TMP over PATH: 0, or -errno with TMP removed. */
+int mg_replacement_commit(FILE *file, const char *tmp, const char *path);
 
 /* Whether DATA looks like PEM ("-----BEGIN "), else it is taken for DER. */
 bool mg_is_pem(const unsigned char *data, size_t size);

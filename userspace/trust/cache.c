@@ -248,21 +248,12 @@ int mg_digest_cache_save(const struct mg_digest_cache *cache, const char *path)
 {
 	char tmp[PATH_MAX];
 	FILE *file;
-	int fd, err = 0;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
+	file = mg_replacement_open(tmp, 0600);
+	if (!file)
 		return -errno;
-	file = fdopen(fd, "w");
-	if (!file) {
-		err = -errno;
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
 	fprintf(file, "%s\n", CACHE_HEADER);
 	for (size_t i = 0; i < cache->capacity; i++) {
 		const struct slot *slot = &cache->slots[i];
@@ -277,13 +268,5 @@ int mg_digest_cache_save(const struct mg_digest_cache *cache, const char *path)
 			fprintf(file, "%02x", slot->digest[b]);
 		fputc('\n', file);
 	}
-	if (fflush(file) || fsync(fd))
-		err = -errno;
-	if (fclose(file) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return mg_replacement_commit(file, tmp, path);
 }

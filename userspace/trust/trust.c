@@ -67,6 +67,11 @@ const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx
 	return ctx->allowlist;
 }
 
+const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx)
+{
+	return ctx->keyring;
+}
+
 __attribute__((format(printf, 2, 3)))
 static void diag_line(FILE *diag, const char *fmt, ...)
 {

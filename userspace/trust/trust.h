@@ -71,6 +71,8 @@ const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx);
 
 /* The allowlists, for the files they name by path. */
 const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
+/* The keys the sources named. */
+const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx);
 
 
 /*

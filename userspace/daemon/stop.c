@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The documented off-switch. Under a policy that names keys the kernel lets
+ * no other task kill, stop or trace the daemon (bpf/medguard.bpf.c,
+ * mg_task_kill); it stops when a request signed by one of those keys, over
+ * the challenge in its status file, arrives (`medguard stop --key FILE`).
+ * The challenge is new at each start: a request stops one daemon only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+#include "trust/imasig.h"
+
+int mg_stop_digest(const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES])
+{
+	char text[2 * MG_STOP_CHALLENGE_BYTES + 32];
+	int len = snprintf(text, sizeof(text), "medguard stop %s\n", challenge);
+
+	if (len < 0 || (size_t)len >= sizeof(text))
+		return -EINVAL;
+	return EVP_Digest(text, (size_t)len, digest, NULL, EVP_sha256(), NULL) ? 0 : -EINVAL;
+}
+
+int stop_challenge_new(struct daemon *daemon)
+{
+	unsigned char random[MG_STOP_CHALLENGE_BYTES];
+
+	if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
+		return -errno;
+	for (size_t i = 0; i < sizeof(random); i++)
+		snprintf(daemon->stop_challenge + 2 * i, 3, "%02x", random[i]);
+	return 0;
+}
+
+/* The request, read without following a link; NULL when there is none or it is too large. */
+static char *read_request(size_t *len)
+{
+	int fd = open(MG_STOP_REQUEST_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	char *data = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (mg_read_fd(fd, MG_IMASIG_MAX_XATTR_BYTES, &data, len) == 0 && *len > MG_IMASIG_MAX_XATTR_BYTES) {
+		free(data);
+		data = NULL;
+	}
+	close(fd);
+	return data;
+}
+
+bool stop_request_accepted(struct daemon *daemon)
+{
+	const struct mg_key *signer = NULL;
+	enum mg_imasig_status status = MG_IMASIG_ABSENT;
+	unsigned char digest[MG_STOP_DIGEST_BYTES];
+	struct mg_imasig sig;
+	char detail[256];
+	size_t len = 0;
+	char *request = read_request(&len);
+
+	if (request && daemon->stop_challenge[0]) {
+		status = mg_imasig_parse(request, len, &sig);
+		if (status == MG_IMASIG_VALID && sig.hash_algo != MG_IMA_HASH_SHA256)
+			status = MG_IMASIG_REFUSED_ALGO;
+		if (status == MG_IMASIG_VALID && mg_stop_digest(daemon->stop_challenge, digest))
+			status = MG_IMASIG_BAD_SIGNATURE;
+		if (status == MG_IMASIG_VALID)
+			status = mg_imasig_verify(mg_trust_ctx_keyring(daemon->trust), &sig, digest, sizeof(digest),
+						  &signer);
+	}
+	free(request);
+	if (status == MG_IMASIG_VALID && signer) {
+		unlink(MG_STOP_REQUEST_FILE);
+		snprintf(detail, sizeof(detail), "a stop signed by key %s: the protection is removed", signer->name);
+		say(daemon, "stop-accepted", detail);
+		return true;
+	}
+	if (rename(MG_STOP_REQUEST_FILE, MG_STOP_REQUEST_FILE ".refused"))
+		unlink(MG_STOP_REQUEST_FILE);
+	snprintf(detail, sizeof(detail), "a stop request that is not signed by a key of the policy (%s); medguard goes on",
+		 mg_imasig_strerror(status));
+	say(daemon, "stop-refused", detail);
+	fprintf(stderr, "medguard: refused %s\n", detail);
+	return false;
+}
