@@ -22,6 +22,46 @@ char LICENSE[] SEC("license") = "GPL";
 #define CHECK_OUTSIDE 0
 #define CHECK_IN_TREE 1
 
+/* The guard of medguard's own files and of the paths the policy names is up. */
+static __always_inline bool paths_locked(void)
+{
+	return daemon_guarded && !anchors_unlocked;
+}
+
+static __always_inline __u64 own_ino(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+
+	return inode ? BPF_CORE_READ(inode, i_ino) : 0;
+}
+
+static __always_inline int refuse_self_protection(__u32 op, struct dentry *dentry, __u64 root_ino)
+{
+	count(MG_COUNTER_DENIED);
+	emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_SELF_PROTECTION, current_label(),
+	     dentry, root_ino);
+	return -EPERM;
+}
+
+/*
+ * A records root, or a directory above one or above medguard's own files,
+ * renamed or removed itself: the policy's paths would name something else.
+ */
+static __always_inline bool moves_a_named_path(__u32 op, const struct mg_object *object, struct dentry *dentry,
+					       __u64 root_ino)
+{
+	return (op & (MG_OP_RENAME | MG_OP_DELETE)) && (object->flags & (MG_OBJECT_ANCESTOR | MG_OBJECT_ROOT)) &&
+	       root_ino == own_ino(dentry) && paths_locked();
+}
+
+/* medguard's own files: anyone reads them; while the daemon is guarded and locked, only it changes them. */
+static __always_inline int check_anchor(__u32 op, struct dentry *dentry, __u64 root_ino)
+{
+	if (!(op & ~(MG_OP_READ | MG_OP_EXEC)) || !paths_locked())
+		return CHECK_OUTSIDE;
+	return refuse_self_protection(op, dentry, root_ino);
+}
+
 /*
  * The verdict for OP on whatever protects DENTRY: CHECK_OUTSIDE,
  * CHECK_IN_TREE or -EPERM. Everything the verdict needs is a map lookup
@@ -37,12 +77,12 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	struct file *file = (struct file *)file_address;
 	const struct mg_generation *live;
 	struct mg_task_label *label;
-	struct mg_object object;
+	struct mg_object object = {};
 	struct mg_tree *tree;
 	struct rule_search search;
 	struct scoring scoring;
 	__u32 generation, index, lineage;
-	__u64 root_ino;
+	__u64 root_ino = 0;
 	int found;
 
 	if (!dentry || task_exempt())
@@ -53,6 +93,12 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	found = find_protected(dentry, generation, &object, &root_ino);
 	if (found == WALK_UNPROTECTED)
 		return 0;
+	if (found == WALK_PROTECTED && moves_a_named_path(op, &object, dentry, root_ino))
+		return refuse_self_protection(op, dentry, root_ino);
+	if (found == WALK_PROTECTED && (object.flags & MG_OBJECT_ANCESTOR))
+		return CHECK_OUTSIDE;
+	if (found == WALK_PROTECTED && (object.flags & MG_OBJECT_ANCHOR))
+		return check_anchor(op, dentry, root_ino);
 	label = current_label();
 	if (found == WALK_TOO_DEEP) {
 		if (live->mode == MG_MODE_ENFORCE) {
@@ -429,6 +475,117 @@ int BPF_PROG(mg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
 	if (cmd != BPF_LINK_DETACH || task_exempt())
 		return 0;
 	return -EPERM;
+}
+
+/*
+ * The daemon's guard ends with the daemon: its pinned programs go on
+ * protecting the records, and the next start may replace them.
+ */
+SEC("tracepoint/sched/sched_process_exit")
+int mg_daemon_exit(void *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->pid == task->tgid && bpf_task_storage_get(&mg_daemon, task, 0, 0)) {
+		daemon_guarded = 0;
+		anchors_unlocked = 0;
+	}
+	return 0;
+}
+
+/* ---- the view of the records: no mount changes what the policy's paths name -- */
+
+/* The id of MNT, as statx(STATX_MNT_ID) says it: struct mount's, around the vfsmount. */
+static __always_inline __u32 mount_id(struct vfsmount *mnt)
+{
+	struct mount *mount = (void *)mnt - bpf_core_field_offset(struct mount, mnt);
+
+	return BPF_CORE_READ(mount, mnt_id);
+}
+
+/*
+ * Mounting on DENTRY, reached through MNT, hides what the policy names as
+ * the daemon sees it: DENTRY is one of the objects, lies in a records tree
+ * or in a directory of medguard's own, or is a directory above them; and
+ * MNT is the mount the daemon found it through (a bind mount elsewhere, or
+ * a service's own mount namespace, is another view).
+ */
+static __always_inline bool covers_named_path(struct dentry *dentry, struct vfsmount *mnt, __u64 *root_ino)
+{
+	struct mg_object object = {};
+	__u32 generation;
+
+	if (!paths_locked() || task_exempt() || !live_generation(&generation))
+		return false;
+	if (find_protected(dentry, generation, &object, root_ino) != WALK_PROTECTED || object.mnt_id != mount_id(mnt))
+		return false;
+	return !(object.flags & MG_OBJECT_ANCESTOR) || *root_ino == own_ino(dentry);
+}
+
+/* MNT is a mount the daemon found what the policy names through: unmounting or moving it changes the view. */
+static __always_inline bool holds_named_path(struct vfsmount *mnt, struct dentry **root)
+{
+	struct mg_object_key key = {};
+	struct mg_object *object;
+	struct inode *inode;
+
+	if (!paths_locked() || task_exempt() || !live_generation(&key.generation))
+		return false;
+	*root = BPF_CORE_READ(mnt, mnt_root);
+	inode = BPF_CORE_READ(*root, d_inode);
+	if (!inode)
+		return false;
+	key.dev = inode_dev(inode);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	object = bpf_map_lookup_elem(&mg_objects, &key);
+	return object && object->mnt_id == mount_id(mnt);
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(mg_sb_mount, const char *dev_name, const struct path *path, const char *type, unsigned long flags,
+	     void *data, int ret)
+{
+	struct dentry *dentry;
+	__u64 root_ino = 0;
+
+	if (ret)
+		return ret;
+	/* A remount or a change of propagation leaves in place what the path names. */
+	if (flags & (MS_REMOUNT | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE))
+		return 0;
+	dentry = BPF_CORE_READ(path, dentry);
+	if (!covers_named_path(dentry, BPF_CORE_READ(path, mnt), &root_ino))
+		return 0;
+	return refuse_self_protection(MG_OP_MOUNT, dentry, root_ino);
+}
+
+/* The new mount API: a mount attached, or moved, onto a named path; or such a mount moved away. */
+SEC("lsm/move_mount")
+int BPF_PROG(mg_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+{
+	struct dentry *dentry = NULL;
+	__u64 root_ino = 0;
+
+	if (ret)
+		return ret;
+	if (holds_named_path(BPF_CORE_READ(from_path, mnt), &dentry))
+		return refuse_self_protection(MG_OP_UNMOUNT, dentry, own_ino(dentry));
+	dentry = BPF_CORE_READ(to_path, dentry);
+	if (!covers_named_path(dentry, BPF_CORE_READ(to_path, mnt), &root_ino))
+		return 0;
+	return refuse_self_protection(MG_OP_MOUNT, dentry, root_ino);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(mg_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	struct dentry *root = NULL;
+
+	if (ret)
+		return ret;
+	if (!holds_named_path(mnt, &root))
+		return 0;
+	return refuse_self_protection(MG_OP_UNMOUNT, root, own_ino(root));
 }
 
 /* ---- operations on protected trees --------------------------------------- */

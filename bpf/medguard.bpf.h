@@ -29,6 +29,11 @@
 #define S_IFMT 00170000
 #define S_IFDIR 0040000
 #define SIGKILL 9
+#define MS_REMOUNT 32
+#define MS_UNBINDABLE (1 << 17)
+#define MS_PRIVATE (1 << 18)
+#define MS_SLAVE (1 << 19)
+#define MS_SHARED (1 << 20)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

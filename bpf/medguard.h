@@ -25,6 +25,9 @@ enum mg_op {
 	MG_OP_SETATTR = 1u << 6,  /* chmod, chown, utimes, setxattr, removexattr */
 	MG_OP_EXEC = 1u << 7,     /* execve or mmap(PROT_EXEC) of a file in a tree */
 	MG_OP_ALL = (1u << 8) - 1,
+	/* Only events name these, never a rule: a mount on, or an unmount of, what the policy names. */
+	MG_OP_MOUNT = 1u << 8,
+	MG_OP_UNMOUNT = 1u << 9,
 };
 
 /* Who a rule speaks of. */
@@ -85,6 +88,20 @@ struct mg_tree {
 #define MG_OBJECT_LINKED (1u << 3)
 /* A filesystem mounted inside a tree: its root is where the walk stops. */
 #define MG_OBJECT_MOUNT (1u << 4)
+/*
+ * One of medguard's own files or directories (the policy and what it names,
+ * the trust cache, the daemon's executable, the pins): anyone reads it;
+ * while the daemon is guarded only the daemon changes it, or root after a
+ * signed unlock.
+ */
+#define MG_OBJECT_ANCHOR (1u << 5)
+/*
+ * A directory above a records root or one of medguard's own files: what
+ * lies below it is not protected by it, but while the daemon is guarded
+ * renaming or removing it, or mounting on it, would change what the
+ * policy's paths name.
+ */
+#define MG_OBJECT_ANCESTOR (1u << 6)
 
 struct mg_object_key {
 	__u64 dev; /* kernel dev_t: major << 20 | minor */
@@ -96,6 +113,13 @@ struct mg_object_key {
 struct mg_object {
 	__u32 tree_id;
 	__u32 flags;
+	/*
+	 * The mount the daemon found it through (statx STATX_MNT_ID): mounts on
+	 * it there, and unmounting that mount, change the daemon's view; other
+	 * mounts of it (a bind mount, another mount namespace) do not.
+	 */
+	__u32 mnt_id;
+	__u32 pad;
 };
 
 /* Program flags. */
@@ -274,6 +298,9 @@ enum mg_event_kind {
 #define MG_TREE_UNKNOWN 0xffffffffu
 /* Rule index in an event when the file lies deeper than any walk reaches: refused, fail closed. */
 #define MG_RULE_TOO_DEEP 0xfffffffdu
+/* Tree id and rule index in an event about one of medguard's own files (MG_OBJECT_ANCHOR). */
+#define MG_TREE_MEDGUARD 0xfffffffeu
+#define MG_RULE_SELF_PROTECTION 0xfffffffcu
 
 /*
  * A behaviour event (MG_EVENT_BEHAVIOUR) says: op = the signal that crossed

@@ -69,6 +69,9 @@ struct {
  */
 __u32 daemon_guarded;
 
+/* Set by the daemon after a signed unlock: root may change medguard's own files until the next reload. */
+__u32 anchors_unlocked;
+
 /* The ids of this object's maps, filled by the loader after load: writable fds to them are the daemon's alone. */
 __u32 own_map_ids[MG_MAX_OWN_MAPS];
 

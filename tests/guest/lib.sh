@@ -137,6 +137,19 @@ stop_medguard() {
 	MEDGUARD_PID=
 }
 
+# unlock_medguard: a signed unlock, so that the test may change the running
+# policy's files (the next reload locks them again).
+unlock_medguard() {
+	[ -n "$MEDGUARD_PID" ] || return 0
+	local key
+	for key in "$WORK"/launch/launcher.key "$WORK"/*.key ${MEDGUARD_STOP_KEYS:-}; do
+		[ -f "$key" ] || continue
+		"$MEDGUARD" unlock --key "$key" --timeout 60 >/dev/null 2>&1 && return 0
+	done
+	echo "# medguard (pid $MEDGUARD_PID) refused every unlock"
+	return 1
+}
+
 # event_logged PATTERN...: one event line has every PATTERN.
 event_logged() {
 	local line pattern

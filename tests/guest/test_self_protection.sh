@@ -84,14 +84,43 @@ rm -f /run/medguard/medguard.pid.tmp /run/medguard/status.tmp
 # daemon, write its maps or detach its programs.
 new_key guard
 new_key stranger
+# A second tree on a filesystem of its own: unmounting it would hide it.
+vault=/srv/self-protection-vault
+mkdir -p "$vault"
+mount -t tmpfs vault "$vault"
+echo "patient 4" >"$vault/patient-4.txt"
 cat >"$WORK/guarded.policy" <<POLICY
 mode enforce;
 key guard "$WORK/guard.pub";
 records self "$records";
+records vault "$vault";
 on self {
     deny unsigned all;
 }
+on vault {
+    deny unsigned all;
+}
 POLICY
+
+# The system calls themselves, so that the test sees their errno.
+sys_mount() {
+	python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.mount(sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3].encode(), int(sys.argv[4]), None):
+    sys.exit(os.strerror(ctypes.get_errno()))' "$@"
+}
+sys_umount() {
+	python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.umount2(sys.argv[1].encode(), int(sys.argv[2])):
+    sys.exit(os.strerror(ctypes.get_errno()))' "$@"
+}
+sys_rename() {
+	python3 -c 'import os, sys; os.rename(sys.argv[1], sys.argv[2])' "$@"
+}
+MS_BIND=4096
+MS_MOVE=8192
+MNT_DETACH=2
 
 # SIGNAL: kill -SIGNAL to the daemon fails with EPERM and the daemon lives.
 signal_refused() {
@@ -115,6 +144,75 @@ if start_medguard "$WORK/guarded.policy"; then
 	expect_denied "self-protection: a pinned link may not be detached (bpftool link detach)" \
 		bpftool link detach pinned /sys/fs/bpf/medguard/link0
 	expect "self-protection: the records are still protected" 1 "$WORK/unsigned" read "$records/patient-1.txt"
+
+	# The policy, its key, the trust cache, the daemon's executable and the pins are the daemon's alone.
+	expect_denied "own files: root may not rewrite the running policy" \
+		sh -c "echo 'mode audit;' >'$WORK/guarded.policy'"
+	expect_denied "own files: root may not replace the policy by a rename" \
+		sh -c "echo 'mode audit;' >'$WORK/swap.policy' && mv '$WORK/swap.policy' '$WORK/guarded.policy'"
+	expect_denied "own files: root may not delete the policy's key" rm -f "$WORK/guard.pub"
+	expect_denied "own files: root may not add to the trust cache" sh -c "echo forged >/var/lib/medguard/forged"
+	expect_denied "own files: root may not remove a pin" rm -f /sys/fs/bpf/medguard/mg_counters
+	expect_denied "own files: root may not add to the pins" mkdir /sys/fs/bpf/medguard/decoy
+	check "own files: the refusals are logged as self-protection" wait_event '"rule":"self-protection'
+	check "own files: the policy in force is unchanged" grep -q 'mode enforce;' "$WORK/guarded.policy"
+	# The paths the policy names keep naming what is protected, in the daemon's view.
+	mkdir -p "$WORK/decoy" /mnt/self-protection-view /mnt/self-protection-vault
+	echo 'mode audit;' >"$WORK/decoy.policy"
+	expect_denied "view: root may not bind-mount over a records root" \
+		sys_mount "$WORK/decoy" "$records" none "$MS_BIND"
+	expect_denied "view: nor mount a filesystem on the directory above it" sys_mount decoy /srv tmpfs 0
+	expect_denied "view: nor mount over the policy file" \
+		sys_mount "$WORK/decoy.policy" "$WORK/guarded.policy" none "$MS_BIND"
+	expect_denied "view: nor unmount a filesystem that holds records" sys_umount "$vault" 0
+	expect_denied "view: nor detach it lazily" sys_umount "$vault" "$MNT_DETACH"
+	expect_denied "view: nor rename the records root" sys_rename "$records" "$records.moved"
+	expect_denied "view: nor rename a directory above the policy" sys_rename "$WORK" "$WORK.moved"
+	check "view: the records are where the policy says" \
+		sh -c "test -e '$records/patient-1.txt' && test -e '$vault/patient-4.txt' && test -d '$WORK'"
+	check "view: the refused mounts are logged as self-protection" \
+		wait_event '"op":"mount"' '"rule":"self-protection'
+	check "view: a bind mount of the records elsewhere may be made and removed" \
+		sh -c "mount --bind '$records' /mnt/self-protection-view && umount /mnt/self-protection-view"
+	check "view: another mount namespace may mount over its own view" \
+		unshare -m sh -c "mount --bind '$WORK/decoy' '$records' && test ! -e '$records/patient-1.txt'"
+	expect "view: the records in a filesystem of their own are protected" 1 \
+		"$WORK/unsigned" read "$vault/patient-4.txt"
+	# mount(2)'s MS_MOVE names its source as a string no hook resolves: a
+	# locked reload then finds the root gone and keeps the objects in force.
+	if sys_mount "$vault" /mnt/self-protection-vault none "$MS_MOVE" 2>/dev/null; then
+		before=$(event_count reload-refused)
+		"$MEDGUARD" policy reload >/dev/null
+		check "view: a locked reload that finds a records mount moved away is refused" \
+			wait_daemon events_beyond reload-refused "$before"
+		expect "view: the moved records stay protected" 1 \
+			"$WORK/unsigned" read /mnt/self-protection-vault/patient-4.txt
+		check "view: the mount may be moved back" \
+			sys_mount /mnt/self-protection-vault "$vault" none "$MS_MOVE"
+	else
+		expect_denied "view: a mount that holds records may not be moved away" \
+			sys_mount "$vault" /mnt/self-protection-vault none "$MS_MOVE"
+	fi
+	check "own files: a second medguard run is refused and says why" \
+		sh -c "timeout 300 '$MEDGUARD' run --policy '$WORK/guarded.policy' 2>&1 | grep -q 'already runs'"
+	check "own files: the second run left the pins in place" test -e /sys/fs/bpf/medguard/mg_counters
+	expect "own files: an unlock signed with a key the policy does not name is refused" 1 \
+		"$MEDGUARD" unlock --key "$WORK/stranger.key" --timeout 60
+	expect_denied "own files: the policy stays locked after a refused unlock" \
+		sh -c "echo '#' >>'$WORK/guarded.policy'"
+	expect "own files: an unlock signed with the policy's key is accepted" 0 \
+		"$MEDGUARD" unlock --key "$WORK/guard.key" --timeout 60
+	check "own files: the unlock is logged with its key" \
+		wait_event '"event":"unlock-accepted"' 'signed by key guard'
+	check "own files: after the unlock root may change the policy" \
+		sh -c "echo '# reviewed' >>'$WORK/guarded.policy'"
+	before=$(event_count reloaded)
+	check "own files: the changed policy is reloaded" "$MEDGUARD" policy reload
+	wait_daemon events_beyond reloaded "$before" || medguard_last_lines
+	check "own files: the reload locks them again (logged)" wait_event '"event":"locked"'
+	expect_denied "own files: after the reload the policy is locked again" \
+		sh -c "echo '#' >>'$WORK/guarded.policy'"
+	expect "own files: the records stay protected after that" 1 "$WORK/unsigned" read "$records/patient-1.txt"
 	expect "self-protection: medguard stop without a key is refused" 2 "$MEDGUARD" stop
 	expect "self-protection: medguard stop signed with a key the policy does not name is refused" 1 \
 		"$MEDGUARD" stop --key "$WORK/stranger.key" --timeout 60
@@ -133,3 +231,4 @@ if start_medguard "$WORK/guarded.policy"; then
 else
 	not_ok "self-protection: medguard runs a policy that names a key"
 fi
+umount "$vault" 2>/dev/null

@@ -20,6 +20,7 @@
 int mg_cmd_run(int argc, char **argv);
 int mg_cmd_status(int argc, char **argv);
 int mg_cmd_stop(int argc, char **argv);
+int mg_cmd_unlock(int argc, char **argv);
 int mg_cmd_policy(int argc, char **argv); /* check, show, reload */
 int mg_cmd_sign(int argc, char **argv);
 int mg_cmd_verify(int argc, char **argv);

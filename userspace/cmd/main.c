@@ -24,6 +24,7 @@ static const struct command {
 	{ "run", mg_cmd_run, "run --policy FILE [--output FILE] [--syslog] [--audit|--enforce]" },
 	{ "status", mg_cmd_status, "status" },
 	{ "stop", mg_cmd_stop, "stop [--key PRIVATE_KEY] (the signed stop a policy with keys requires)" },
+	{ "unlock", mg_cmd_unlock, "unlock --key PRIVATE_KEY (change the policy's files until the next reload)" },
 	{ "policy", mg_cmd_policy, "policy check|show FILE, policy reload" },
 	{ "sign", mg_cmd_sign, "sign FILE... --key PRIVATE_KEY" },
 	{ "verify", mg_cmd_verify, "verify FILE... --key PUBLIC_KEY" },

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -41,6 +42,15 @@ static void on_signal(int signo)
 		stop_request_arrived = 1;
 	else
 		stop_requested = 1;
+}
+
+/* Milliseconds since THEN, on the monotonic clock. */
+static long long ms_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - then->tv_sec) * 1000LL + (now.tv_nsec - then->tv_nsec) / 1000000;
 }
 
 static __s64 realtime_offset_ns(void)
@@ -214,17 +224,22 @@ void refresh_packages(struct daemon *daemon)
 /* dpkg writes its status at every step: the packages are read again once it pauses for a second. */
 static void refresh_packages_when_quiet(struct daemon *daemon)
 {
-	struct timespec now;
-
-	if (!daemon->packages_changed)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - daemon->packages_changed_at.tv_sec) * 1000 +
-		    (now.tv_nsec - daemon->packages_changed_at.tv_nsec) / 1000000 >= PACKAGES_QUIET_MS)
+	if (daemon->packages_changed && ms_since(&daemon->packages_changed_at) >= PACKAGES_QUIET_MS)
 		refresh_packages(daemon);
 }
 
-/* A new policy, all or nothing: on any failure the running one stays in force. */
+/* A guarded daemon cannot be killed by others; the OOM killer is not to do it either. */
+static void keep_off_oom_list(void)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, "-1000", 5) != 5)
+		fprintf(stderr, "medguard: cannot keep the daemon from the OOM killer: %s\n", strerror(errno));
+	close(fd);
+}
+
 /*
  * A policy that names keys can only be stopped by a request one of them
  * signed, and the kernel refuses other tasks' signals and tracing; one
@@ -239,7 +254,46 @@ static int guard(struct daemon *daemon)
 	else if (!daemon->stop_challenge[0])
 		err = stop_challenge_new(daemon);
 	mg_loader_guard_daemon(daemon->loader, daemon->stop_challenge[0] != '\0');
+	if (daemon->stop_challenge[0])
+		keep_off_oom_list();
 	return err;
+}
+
+/*
+ * After a signed unlock root may change the policy's files, the keys and
+ * the allowlists, then reload; the next reload, or MG_UNLOCK_SECONDS, locks
+ * them again. The challenge is renewed so that the request cannot be
+ * replayed.
+ */
+static void unlock_anchors(struct daemon *daemon)
+{
+	if (stop_challenge_new(daemon)) {
+		fprintf(stderr, "medguard: no random bytes for a new challenge (%s); medguard stays locked\n",
+			strerror(errno));
+		return;
+	}
+	daemon->unlocked = true;
+	clock_gettime(CLOCK_MONOTONIC, &daemon->unlocked_at);
+	mg_loader_unlock_anchors(daemon->loader, true);
+	write_status(daemon);
+}
+
+static void lock_anchors(struct daemon *daemon, const char *why)
+{
+	if (!daemon->unlocked)
+		return;
+	daemon->unlocked = false;
+	if (mg_loader_anchor_paths(daemon->loader, daemon->policy, stderr))
+		fprintf(stderr, "medguard: some of the policy's files could not be locked; reload to lock them\n");
+	mg_loader_unlock_anchors(daemon->loader, false);
+	write_status(daemon);
+	say(daemon, "locked", why);
+}
+
+static void lock_anchors_when_due(struct daemon *daemon)
+{
+	if (daemon->unlocked && ms_since(&daemon->unlocked_at) >= MG_UNLOCK_SECONDS * 1000LL)
+		lock_anchors(daemon, "the unlock expired; medguard's own files are the daemon's alone again");
 }
 
 /* Whether what arrived (a signal, a request) stops the daemon. */
@@ -247,8 +301,15 @@ static bool stop_now(struct daemon *daemon)
 {
 	if (stop_request_arrived) {
 		stop_request_arrived = 0;
-		if (stop_request_accepted(daemon))
+		switch (signed_request(daemon)) {
+		case SIGNED_STOP:
 			return true;
+		case SIGNED_UNLOCK:
+			unlock_anchors(daemon);
+			break;
+		case SIGNED_NOTHING:
+			break;
+		}
 	}
 	if (!stop_requested)
 		return false;
@@ -267,6 +328,7 @@ static void reload(struct daemon *daemon)
 
 	policy = compile(daemon, &trust);
 	if (!policy) {
+		lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
 		say(daemon, "reload-refused", "the new policy has errors; the running policy stays in force");
 		return;
 	}
@@ -279,6 +341,7 @@ static void reload(struct daemon *daemon)
 		daemon->trust = old_trust;
 		mg_trust_ctx_free(trust);
 		mg_policy_free(policy);
+		lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
 		say(daemon, "reload-refused", "the new policy could not be applied; the running policy stays in force");
 		return;
 	}
@@ -289,6 +352,7 @@ static void reload(struct daemon *daemon)
 			strerror(errno));
 	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
 		say(daemon, "module-keys-stale", detail);
+	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
 	write_status(daemon);
 	say(daemon, "reloaded", daemon->policy_file);
 }
@@ -309,14 +373,44 @@ static void attach_exec_trust(struct daemon *daemon)
 	daemon->exec_trust = mg_kfuncs_attach_exec_trust(mg_loader_trust_fd(daemon->loader), stderr);
 }
 
+/*
+ * The daemon's own files, beyond the policy's: its executable and the
+ * trust cache (a forged digest there would trust a program).
+ */
+static void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *anchors[3])
+{
+	ssize_t len = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+	size_t n = 0;
+
+	if (len > 0) {
+		exe[len] = '\0';
+		anchors[n++] = exe;
+	}
+	snprintf(cache_dir, PATH_MAX, "%s", MG_DIGEST_CACHE_FILE);
+	dirname(cache_dir);
+	if (mkdir(cache_dir, 0700) == 0 || errno == EEXIST)
+		anchors[n++] = cache_dir;
+	anchors[n] = NULL;
+}
+
 int mg_daemon_run(const struct mg_daemon_options *options)
 {
-	struct mg_loader_options loader_options = { .pin = true, .log = stderr };
+	static char exe[PATH_MAX], cache_dir[PATH_MAX];
+	static const char *anchors[3];
+	struct mg_loader_options loader_options = { .pin = true, .log = stderr, .anchors = anchors };
 	struct daemon daemon = { .out = stdout, .mode_override = options->mode_override,
 				 .policy_file = options->policy_file, .syslog = options->syslog };
 	struct sigaction action = { .sa_handler = on_signal };
 	const char *output = options->output;
 	int status = 1;
+	pid_t other = running_daemon();
+
+	if (other) {
+		fprintf(stderr, "medguard: a medguard daemon already runs (pid %d) and enforces its policy; to change "
+				"the policy use 'medguard unlock' and 'medguard policy reload', to replace it 'medguard stop' "
+				"first\n", (int)other);
+		return 1;
+	}
 
 	if (output) {
 		daemon.out = fopen(output, "a");
@@ -343,6 +437,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		fprintf(stderr, "medguard: cannot watch for signed files: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	own_files(exe, cache_dir, anchors);
 	/* Everything that can be checked before touching the kernel is. */
 	daemon.policy = compile(&daemon, &daemon.trust);
 	if (!daemon.policy)
@@ -422,6 +517,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		}
 		report_lost_events(&daemon);
 		refresh_packages_when_quiet(&daemon);
+		lock_anchors_when_due(&daemon);
 	}
 	ring_buffer__consume(daemon.events);
 	say(&daemon, "stopped", "protection removed on request");

@@ -14,16 +14,21 @@
 #define MG_RUN_DIR "/run/medguard"
 #define MG_PID_FILE MG_RUN_DIR "/medguard.pid"
 #define MG_STATUS_FILE MG_RUN_DIR "/status"
-/* `medguard stop` leaves its signed request here, then sends SIGUSR1. */
+/* `medguard stop` and `medguard unlock` leave their signed request here, then send SIGUSR1. */
 #define MG_STOP_REQUEST_FILE MG_RUN_DIR "/stop-request"
 
 #define MG_STOP_CHALLENGE_BYTES 32
 #define MG_STOP_DIGEST_BYTES 32 /* SHA-256 */
+/* How long a signed unlock lets root change medguard's own files, if no reload ends it sooner. */
+#define MG_UNLOCK_SECONDS 600
+
 /*
- * What a stop request signs: the SHA-256 of "medguard stop CHALLENGE\n",
- * CHALLENGE the hex string of the status file's stop-challenge line.
+ * What a request signs: the SHA-256 of "medguard VERB CHALLENGE\n", VERB
+ * "stop" (remove the protection) or "unlock" (let root change medguard's
+ * own files until the next reload), CHALLENGE the hex string of the status
+ * file's stop-challenge line.
  */
-int mg_stop_digest(const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES]);
+int mg_request_digest(const char *verb, const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES]);
 
 struct mg_daemon_options {
 	const char *policy_file;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <bpf/libbpf.h>
@@ -39,6 +40,8 @@ struct daemon {
 	struct timespec packages_changed_at;
 	__u64 lost_reported;
 	char stop_challenge[2 * MG_STOP_CHALLENGE_BYTES + 1]; /* empty: the policy names no key */
+	bool unlocked; /* after a signed unlock: root may change medguard's own files */
+	struct timespec unlocked_at;
 };
 
 /* One line about the daemon itself, in the same stream as the events (log.c). */
@@ -72,13 +75,20 @@ void refresh_packages(struct daemon *daemon);
 /* response.c */
 void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
 
-/* stop.c: a fresh challenge (0 or -errno); whether the request waiting in MG_STOP_REQUEST_FILE stops medguard. */
+/*
+ * stop.c: a fresh challenge (0 or -errno); what the request waiting in
+ * MG_STOP_REQUEST_FILE asks, if one of the policy's keys signed it (logged
+ * either way).
+ */
+enum signed_request { SIGNED_NOTHING, SIGNED_STOP, SIGNED_UNLOCK };
 int stop_challenge_new(struct daemon *daemon);
-bool stop_request_accepted(struct daemon *daemon);
+enum signed_request signed_request(struct daemon *daemon);
 
 /* status.c */
 /* The files `medguard status` and `medguard policy reload` read. */
 void write_pid_file(void);
+/* The pid of another medguard daemon that runs (its pid file names it), or 0. */
+pid_t running_daemon(void);
 void write_status(struct daemon *daemon);
 
 #endif /* MEDGUARD_DAEMON_INTERNAL_H */

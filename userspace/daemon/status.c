@@ -21,6 +21,30 @@ static bool run_dir_ready(void)
 	return lstat(MG_RUN_DIR, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }
 
+pid_t running_daemon(void)
+{
+	char path[64], comm[32] = "", state = 'X';
+	FILE *file = fopen(MG_PID_FILE, "re");
+	int pid = 0;
+	bool alive;
+
+	if (!file)
+		return 0;
+	if (fscanf(file, "%d", &pid) != 1 || pid <= 1 || pid == getpid())
+		pid = 0;
+	fclose(file);
+	if (!pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	file = fopen(path, "re");
+	if (!file)
+		return 0;
+	alive = fscanf(file, "%*d (%31[^)]) %c", comm, &state) == 2 && strcmp(comm, "medguard") == 0 &&
+		state != 'Z' && state != 'X';
+	fclose(file);
+	return alive ? pid : 0;
+}
+
 void write_pid_file(void)
 {
 	FILE *file;
@@ -47,7 +71,8 @@ void write_status(struct daemon *daemon)
 		daemon->policy_file, mg_loader_generation(daemon->loader),
 		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
 	if (daemon->stop_challenge[0])
-		fprintf(file, "stop-challenge %s\n", daemon->stop_challenge);
+		fprintf(file, "stop-challenge %s\nown-files %s\n", daemon->stop_challenge,
+			daemon->unlocked ? "unlocked until the next reload" : "locked");
 	if (daemon->digests)
 		fprintf(file, "digest-cache %zu entries in %s\n", mg_digest_cache_count(daemon->digests),
 			MG_DIGEST_CACHE_FILE);

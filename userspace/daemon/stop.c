@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The documented off-switch. Under a policy that names keys the kernel lets
- * no other task kill, stop or trace the daemon (bpf/medguard.bpf.c,
- * mg_task_kill); it stops when a request signed by one of those keys, over
- * the challenge in its status file, arrives (`medguard stop --key FILE`).
- * The challenge is new at each start: a request stops one daemon only.
+ * The documented off-switch, and the documented way to change the policy.
+ * Under a policy that names keys the kernel lets no other task kill, stop
+ * or trace the daemon (bpf/medguard.bpf.c, mg_task_kill) or change its own
+ * files (check_anchor); it stops when a request signed by one of those
+ * keys, over the challenge in its status file, arrives (`medguard stop
+ * --key FILE`), and lets root change its files until the next reload after
+ * a signed unlock (`medguard unlock --key FILE`). The challenge is new at
+ * each start and after each unlock: a request is good for one use only.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -18,10 +22,10 @@
 #include "internal.h"
 #include "trust/imasig.h"
 
-int mg_stop_digest(const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES])
+int mg_request_digest(const char *verb, const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES])
 {
 	char text[2 * MG_STOP_CHALLENGE_BYTES + 32];
-	int len = snprintf(text, sizeof(text), "medguard stop %s\n", challenge);
+	int len = snprintf(text, sizeof(text), "medguard %s %s\n", verb, challenge);
 
 	if (len < 0 || (size_t)len >= sizeof(text))
 		return -EINVAL;
@@ -55,38 +59,62 @@ static char *read_request(size_t *len)
 	return data;
 }
 
-bool stop_request_accepted(struct daemon *daemon)
+/* The verb of REQUEST if a key of the policy signed it over the challenge; the reason why not in *STATUS. */
+static const char *signed_verb(struct daemon *daemon, const char *request, size_t len, const struct mg_key **signer,
+			       enum mg_imasig_status *status)
 {
-	const struct mg_key *signer = NULL;
-	enum mg_imasig_status status = MG_IMASIG_ABSENT;
+	static const char *const verbs[] = { "stop", "unlock" };
 	unsigned char digest[MG_STOP_DIGEST_BYTES];
 	struct mg_imasig sig;
+
+	*status = MG_IMASIG_ABSENT;
+	if (!request || !daemon->stop_challenge[0])
+		return NULL;
+	*status = mg_imasig_parse(request, len, &sig);
+	if (*status == MG_IMASIG_VALID && sig.hash_algo != MG_IMA_HASH_SHA256)
+		*status = MG_IMASIG_REFUSED_ALGO;
+	if (*status != MG_IMASIG_VALID)
+		return NULL;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (mg_request_digest(verbs[i], daemon->stop_challenge, digest)) {
+			*status = MG_IMASIG_BAD_SIGNATURE;
+			return NULL;
+		}
+		*status = mg_imasig_verify(mg_trust_ctx_keyring(daemon->trust), &sig, digest, sizeof(digest), signer);
+		if (*status == MG_IMASIG_VALID && *signer)
+			return verbs[i];
+	}
+	return NULL;
+}
+
+enum signed_request signed_request(struct daemon *daemon)
+{
+	const struct mg_key *signer = NULL;
+	enum mg_imasig_status status;
 	char detail[256];
 	size_t len = 0;
 	char *request = read_request(&len);
+	const char *verb = signed_verb(daemon, request, len, &signer, &status);
 
-	if (request && daemon->stop_challenge[0]) {
-		status = mg_imasig_parse(request, len, &sig);
-		if (status == MG_IMASIG_VALID && sig.hash_algo != MG_IMA_HASH_SHA256)
-			status = MG_IMASIG_REFUSED_ALGO;
-		if (status == MG_IMASIG_VALID && mg_stop_digest(daemon->stop_challenge, digest))
-			status = MG_IMASIG_BAD_SIGNATURE;
-		if (status == MG_IMASIG_VALID)
-			status = mg_imasig_verify(mg_trust_ctx_keyring(daemon->trust), &sig, digest, sizeof(digest),
-						  &signer);
-	}
 	free(request);
-	if (status == MG_IMASIG_VALID && signer) {
+	if (verb && strcmp(verb, "stop") == 0) {
 		unlink(MG_STOP_REQUEST_FILE);
 		snprintf(detail, sizeof(detail), "a stop signed by key %s: the protection is removed", signer->name);
 		say(daemon, "stop-accepted", detail);
-		return true;
+		return SIGNED_STOP;
+	}
+	if (verb) {
+		unlink(MG_STOP_REQUEST_FILE);
+		snprintf(detail, sizeof(detail), "an unlock signed by key %s: root may change medguard's own files "
+			 "until the next reload, at most %d s", signer->name, MG_UNLOCK_SECONDS);
+		say(daemon, "unlock-accepted", detail);
+		return SIGNED_UNLOCK;
 	}
 	if (rename(MG_STOP_REQUEST_FILE, MG_STOP_REQUEST_FILE ".refused"))
 		unlink(MG_STOP_REQUEST_FILE);
-	snprintf(detail, sizeof(detail), "a stop request that is not signed by a key of the policy (%s); medguard goes on",
+	snprintf(detail, sizeof(detail), "a request that is not signed by a key of the policy (%s); medguard goes on",
 		 mg_imasig_strerror(status));
 	say(daemon, "stop-refused", detail);
 	fprintf(stderr, "medguard: refused %s\n", detail);
-	return false;
+	return SIGNED_NOTHING;
 }

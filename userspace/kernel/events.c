@@ -56,6 +56,10 @@ static void put_json_string(struct buffer *buffer, const char *text)
 /* An open for read and write is reported as the write it allows. */
 static const char *event_op_name(__u32 op)
 {
+	if (op == MG_OP_MOUNT)
+		return "mount";
+	if (op == MG_OP_UNMOUNT)
+		return "unmount";
 	if (op & MG_OP_WRITE)
 		return mg_op_name(MG_OP_WRITE);
 	return mg_op_name(op & -op);
@@ -152,6 +156,8 @@ static const char *rule_text(const struct mg_event *event, const struct mg_polic
 {
 	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_TOO_DEEP)
 		return "fail closed: the file lies deeper than the walk to its records root reaches";
+	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_SELF_PROTECTION)
+		return "self-protection: medguard's own files change only by the daemon, or after 'medguard unlock'";
 	if (!tree)
 		return NULL;
 	if (event->rule_index == MG_RULE_DEFAULT)

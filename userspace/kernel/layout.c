@@ -12,7 +12,7 @@
 static_assert(sizeof(struct mg_rule) == 24, "struct mg_rule layout");
 static_assert(sizeof(struct mg_tree) == 8 + 24 * MG_MAX_RULES_PER_TREE, "struct mg_tree layout");
 static_assert(sizeof(struct mg_object_key) == 24, "struct mg_object_key layout");
-static_assert(sizeof(struct mg_object) == 8, "struct mg_object layout");
+static_assert(sizeof(struct mg_object) == 16, "struct mg_object layout");
 static_assert(sizeof(struct mg_program_key) == sizeof(struct mg_object_key),
 	      "programs and objects share the generation-keyed layout the loader clears");
 static_assert(offsetof(struct mg_program_key, generation) == offsetof(struct mg_object_key, generation),

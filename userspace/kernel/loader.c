@@ -23,6 +23,7 @@
 struct root_path {
 	__u64 dev;
 	__u64 ino;
+	__u32 flags; /* MG_OBJECT_* */
 	char *path;
 };
 
@@ -32,6 +33,7 @@ struct mg_loader {
 	size_t nlinks;
 	bool pin;
 	bool pinned;
+	const char *const *anchors; /* the daemon's own files, beyond what the policy names */
 	struct root_path *roots; /* every protected object of the live generation, for event paths */
 	size_t nroots;
 };
@@ -107,6 +109,53 @@ static void unpin_dir(void)
 	rmdir(MG_PIN_DIR);
 }
 
+struct apply_state {
+	struct mg_loader *loader;
+	__u32 generation;
+	FILE *diag;
+	struct root_path *roots;
+	size_t nroots;
+};
+
+static int add_object(struct apply_state *state, const char *what, const char *path, __u32 tree_id,
+		      __u32 flags);
+static int add_anchor(struct apply_state *state, const char *path);
+static int add_ancestors_of(struct apply_state *state, const char *named);
+static int add_anchors(struct apply_state *state, const struct mg_policy *policy);
+static int add_ancestors(struct apply_state *state);
+
+/* A state that adds to the live generation: what appears after it was applied. */
+static struct apply_state live_state(struct mg_loader *loader, FILE *log)
+{
+	struct apply_state state = {
+		.loader = loader,
+		.generation = __atomic_load_n(&loader->skel->bss->active_generation, __ATOMIC_ACQUIRE),
+		.diag = log,
+		.roots = loader->roots,
+		.nroots = loader->nroots,
+	};
+
+	return state;
+}
+
+static void keep_live_roots(struct mg_loader *loader, const struct apply_state *state)
+{
+	loader->roots = state->roots;
+	loader->nroots = state->nroots;
+}
+
+/* The pins are medguard's own from the moment they exist: anchored in the live generation at once. */
+static int anchor_pins(struct mg_loader *loader, FILE *log)
+{
+	struct apply_state state = live_state(loader, log);
+	int err = add_anchor(&state, MG_PIN_DIR);
+
+	if (!err)
+		err = add_ancestors_of(&state, MG_PIN_DIR);
+	keep_live_roots(loader, &state);
+	return err;
+}
+
 /*
  * Pins maps and links so that enforcement outlives a crashed daemon. Pins a
  * previous daemon left behind are replaced only after ours are attached, so
@@ -142,7 +191,7 @@ static int pin_all(struct mg_loader *loader, FILE *log)
 		}
 	}
 	loader->pinned = true;
-	return 0;
+	return anchor_pins(loader, log);
 }
 
 static int attach_all(struct mg_loader *loader, FILE *log)
@@ -208,6 +257,22 @@ void mg_loader_guard_daemon(struct mg_loader *loader, bool guarded)
 	loader->skel->bss->daemon_guarded = guarded;
 }
 
+void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked)
+{
+	loader->skel->bss->anchors_unlocked = unlocked;
+}
+
+int mg_loader_anchor_paths(struct mg_loader *loader, const struct mg_policy *policy, FILE *log)
+{
+	struct apply_state state = live_state(loader, log);
+	int err = add_anchors(&state, policy);
+
+	if (!err)
+		err = add_ancestors(&state);
+	keep_live_roots(loader, &state);
+	return err;
+}
+
 struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 {
 	FILE *log = options->log ? options->log : stderr;
@@ -239,6 +304,7 @@ struct mg_loader *mg_loader_open(const struct mg_loader_options *options)
 		goto fail;
 	note_own_maps(loader->skel);
 	loader->pin = options->pin;
+	loader->anchors = options->anchors;
 	return loader;
 
 fail:
@@ -294,13 +360,6 @@ static void clear_generation_keys(int map_fd, __u32 generation)
 	}
 }
 
-struct apply_state {
-	struct mg_loader *loader;
-	__u32 generation;
-	FILE *diag;
-	struct root_path *roots;
-	size_t nroots;
-};
 
 static int add_object(struct apply_state *state, const char *what, const char *path, __u32 tree_id,
 		      __u32 flags)
@@ -310,6 +369,7 @@ static int add_object(struct apply_state *state, const char *what, const char *p
 	struct mg_object device = { .tree_id = tree_id, .flags = MG_OBJECT_DEVICE };
 	int fd = bpf_map__fd(state->loader->skel->maps.mg_objects);
 	struct root_path *grown;
+	struct statx stx;
 	struct stat st;
 
 	if (stat(path, &st)) {
@@ -317,6 +377,8 @@ static int add_object(struct apply_state *state, const char *what, const char *p
 			strerror(errno));
 		return -errno;
 	}
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID))
+		object.mnt_id = (__u32)stx.stx_mnt_id;
 	key.dev = mg_superblock_dev(AT_FDCWD, path, 0, &st);
 	key.ino = 0;
 	if (bpf_map_update_elem(fd, &key, &device, BPF_ANY))
@@ -330,6 +392,7 @@ static int add_object(struct apply_state *state, const char *what, const char *p
 	state->roots = grown;
 	state->roots[state->nroots].dev = key.dev;
 	state->roots[state->nroots].ino = key.ino;
+	state->roots[state->nroots].flags = flags;
 	state->roots[state->nroots].path = strdup(path);
 	if (!state->roots[state->nroots++].path)
 		return -ENOMEM;
@@ -362,6 +425,128 @@ static int add_hidden_paths(struct apply_state *state, const char *what, const c
 			err = add_object(state, what, entry->fts_path, tree_id, MG_OBJECT_MOUNT);
 	}
 	fts_close(walk);
+	return err;
+}
+
+/*
+ * One of medguard's own files or directories, unless it does not exist (yet)
+ * or a records tree already holds it: the records rules then decide.
+ */
+static int add_anchor(struct apply_state *state, const char *path)
+{
+	struct mg_object_key key = { .generation = state->generation };
+	struct mg_object existing;
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	key.dev = mg_superblock_dev(AT_FDCWD, path, 0, &st);
+	key.ino = st.st_ino;
+	if (!bpf_map_lookup_elem(bpf_map__fd(state->loader->skel->maps.mg_objects), &key, &existing))
+		return 0;
+	return add_object(state, "medguard's own files", path, MG_TREE_MEDGUARD, MG_OBJECT_ANCHOR);
+}
+
+/* What changes the policy in force when changed: its files, keys and allowlists, the daemon's own. */
+static int add_anchors(struct apply_state *state, const struct mg_policy *policy)
+{
+	const char *const *extra = state->loader->anchors;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < policy->nsources && !err; i++)
+		err = add_anchor(state, policy->sources[i]);
+	for (i = 0; i < policy->nkeys && !err; i++)
+		err = add_anchor(state, policy->keys[i].path);
+	for (i = 0; i < policy->nallowlists && !err; i++)
+		err = add_anchor(state, policy->allowlists[i]);
+	for (; extra && *extra && !err; extra++)
+		err = add_anchor(state, *extra);
+	if (!err && state->loader->pinned)
+		err = add_anchor(state, MG_PIN_DIR);
+	return err;
+}
+
+/* The length of the prefix of PATH[0..LEN) that names its parent directory; 0 above "/". */
+static size_t parent_length(const char *path, size_t len)
+{
+	if (len <= 1)
+		return 0;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	return len > 1 ? len - 1 : 1;
+}
+
+/* The flags of the object at PATH[0..LEN) in the generation being built; 0 when none. */
+static __u32 object_flags_at(struct apply_state *state, const char *path, size_t len)
+{
+	struct mg_object_key key = { .generation = state->generation };
+	struct mg_object existing;
+	char *dir = strndup(path, len);
+	struct stat st;
+	__u32 flags = 0;
+
+	if (dir && stat(dir, &st) == 0) {
+		key.dev = mg_superblock_dev(AT_FDCWD, dir, 0, &st);
+		key.ino = st.st_ino;
+		if (!bpf_map_lookup_elem(bpf_map__fd(state->loader->skel->maps.mg_objects), &key, &existing))
+			flags = existing.flags;
+	}
+	free(dir);
+	return flags;
+}
+
+/*
+ * The directories above NAMED, up to / or to one already added for another
+ * path; none when NAMED lies inside another object (a records tree, one of
+ * medguard's directories), whose own ancestors are the ones that count.
+ */
+static int add_ancestors_of(struct apply_state *state, const char *named)
+{
+	char *real = realpath(named, NULL), *dir;
+	size_t len, stop = 0;
+	__u32 flags;
+	int err = 0;
+
+	if (!real)
+		return 0;
+	for (len = parent_length(real, strlen(real)); len; len = parent_length(real, len)) {
+		flags = object_flags_at(state, real, len);
+		if (flags & MG_OBJECT_ANCESTOR) {
+			stop = len;
+			break;
+		}
+		if (flags)
+			goto out;
+	}
+	for (len = parent_length(real, strlen(real)); len > stop && !err; len = parent_length(real, len)) {
+		dir = strndup(real, len);
+		if (!dir) {
+			err = -ENOMEM;
+			break;
+		}
+		err = add_object(state, "a directory above what the policy names", dir, MG_TREE_MEDGUARD,
+				 MG_OBJECT_ANCESTOR);
+		free(dir);
+	}
+out:
+	free(real);
+	return err;
+}
+
+/*
+ * While the daemon is guarded the kernel refuses renaming, removing or
+ * mounting on the directories above the records roots and medguard's own
+ * files: the paths the policy names keep naming what is protected.
+ */
+static int add_ancestors(struct apply_state *state)
+{
+	size_t named = state->nroots;
+	int err = 0;
+
+	for (size_t i = 0; i < named && !err; i++)
+		if (state->roots[i].flags & (MG_OBJECT_ROOT | MG_OBJECT_ANCHOR))
+			err = add_ancestors_of(state, state->roots[i].path);
 	return err;
 }
 
@@ -500,6 +685,60 @@ static void free_roots(struct root_path *roots, size_t nroots)
 	free(roots);
 }
 
+/*
+ * PATH of the live generation names the same file now (0), another one
+ * (-ESTALE: replaced, moved or mounted over) or none the generation has
+ * (-ENOENT).
+ */
+static int same_file_as_live(const struct mg_loader *loader, const char *path)
+{
+	struct stat st;
+	bool named = false;
+
+	for (size_t i = 0; i < loader->nroots; i++) {
+		if (strcmp(loader->roots[i].path, path))
+			continue;
+		named = true;
+		if (stat(path, &st) == 0 && loader->roots[i].ino == st.st_ino &&
+		    loader->roots[i].dev == mg_superblock_dev(AT_FDCWD, path, 0, &st))
+			return 0;
+	}
+	return named ? -ESTALE : -ENOENT;
+}
+
+/*
+ * While medguard's own files are locked, their contents cannot change, but
+ * the paths to them can: a directory above renamed, or a filesystem
+ * mounted over. A reload then takes only the files the policy in force
+ * protects, and records roots that still lead where they led; anything
+ * else waits for a signed unlock.
+ */
+static int check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
+{
+	const char *path = NULL, *why = NULL;
+	size_t i, j;
+
+	for (i = 0; i < policy->nsources + policy->nkeys + policy->nallowlists && !why; i++) {
+		if (i < policy->nsources)
+			path = policy->sources[i];
+		else if (i < policy->nsources + policy->nkeys)
+			path = policy->keys[i - policy->nsources].path;
+		else
+			path = policy->allowlists[i - policy->nsources - policy->nkeys];
+		if (same_file_as_live(loader, path))
+			why = "is not the file the policy in force protects (new, replaced, moved or mounted over)";
+	}
+	for (i = 0; i < policy->ntrees && !why; i++)
+		for (j = 0; j < policy->trees[i].nroots && !why; j++)
+			if (same_file_as_live(loader, (path = policy->trees[i].roots[j])) == -ESTALE)
+				why = "no longer leads to the records root in force (moved or mounted over)";
+	if (!why)
+		return 0;
+	fprintf(diag, "medguard: %s %s; the policy in force stays, unlock first ('medguard unlock --key FILE')\n",
+		path, why);
+	return -EPERM;
+}
+
 int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
 {
 	struct medguard *skel = loader->skel;
@@ -512,12 +751,18 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 	size_t i;
 	int err = 0;
 
+	if (skel->bss->daemon_guarded && !skel->bss->anchors_unlocked && check_locked_paths(loader, policy, diag))
+		return -EPERM;
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_objects), state.generation);
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_programs), state.generation);
 	for (i = 0; i < policy->ntrees && !err; i++)
 		err = add_tree(&state, &policy->trees[i]);
 	for (i = 0; i < policy->nprograms && !err; i++)
 		err = add_program(&state, &policy->programs[i]);
+	if (!err)
+		err = add_anchors(&state, policy);
+	if (!err)
+		err = add_ancestors(&state);
 	if (!err)
 		err = add_behaviours(&state, policy);
 	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.mg_generations), &state.generation, &settings,

@@ -21,6 +21,12 @@ struct mg_loader;
 struct mg_loader_options {
 	bool pin;  /* pin maps and links under MG_PIN_DIR */
 	FILE *log; /* one line per degraded feature, for the operator */
+	/*
+	 * NULL-terminated: files and directories of the daemon's own (its
+	 * executable, the trust cache) that only it may change while guarded,
+	 * with the policy's files, keys, allowlists and the pins.
+	 */
+	const char *const *anchors;
 };
 
 /*
@@ -61,6 +67,14 @@ int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg
 void mg_loader_labels_complete(struct mg_loader *loader);
 /* Whether no other task may signal or trace the daemon (its policy names keys: a signed stop ends it). */
 void mg_loader_guard_daemon(struct mg_loader *loader, bool guarded);
+/* Whether root may change medguard's own files while the daemon is guarded (after a signed unlock). */
+void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked);
+/*
+ * The files now at the paths POLICY (the one in force) names, anchored in
+ * the live generation: what root put there while unlocked is locked with
+ * the rest, even when no reload took it in.
+ */
+int mg_loader_anchor_paths(struct mg_loader *loader, const struct mg_policy *policy, FILE *log);
 
 /* The kernel's trust entry of file KEY, valid for its change time; 0 or -ENOENT. */
 int mg_loader_trust_of(const struct mg_loader *loader, const struct mg_trust_key *key, __s64 ctime_sec,

@@ -32,6 +32,20 @@ static bool copy_paths(char ***out, size_t *n, const struct mg_ast_paths *paths)
 	return true;
 }
 
+static bool copy_sources(struct mg_policy *policy, const struct mg_ast *ast)
+{
+	policy->nsources = 0;
+	if (ast->nfiles == 0)
+		return true;
+	policy->sources = calloc(ast->nfiles, sizeof(*policy->sources));
+	if (!policy->sources)
+		return false;
+	for (; policy->nsources < ast->nfiles; policy->nsources++)
+		if (!copy_string(&policy->sources[policy->nsources], ast->files[policy->nsources]))
+			return false;
+	return true;
+}
+
 static bool compile_keys(struct mg_policy *policy, const struct mg_ast *ast)
 {
 	if (ast->nkeys == 0)
@@ -189,7 +203,7 @@ static struct mg_policy *compile_ast(const struct mg_ast *ast, struct mg_diag *d
 		goto out_of_memory;
 	policy->mode = ast->nmodes ? ast->modes[0].mode : MG_MODE_AUDIT;
 	policy->trust_packages = ast->ntrust_packages > 0;
-	if (!compile_keys(policy, ast) ||
+	if (!copy_sources(policy, ast) || !compile_keys(policy, ast) ||
 	    !copy_paths(&policy->allowlists, &policy->nallowlists, &ast->allowlists) ||
 	    !copy_paths(&policy->trust_scan, &policy->ntrust_scan, &ast->trust_scan) ||
 	    !compile_programs(policy, ast) || !compile_trees(policy, ast) ||
@@ -282,5 +296,6 @@ void mg_policy_free(struct mg_policy *policy)
 		free(policy->behaviours[i].name);
 	free(policy->behaviours);
 	free_strings(policy->missing_paths, policy->nmissing_paths);
+	free_strings(policy->sources, policy->nsources);
 	free(policy);
 }

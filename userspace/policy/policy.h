@@ -59,6 +59,8 @@ struct mg_policy_behaviour {
 
 struct mg_policy {
 	__u32 mode; /* MG_MODE_* */
+	char **sources; /* the policy file and every file it includes */
+	size_t nsources;
 	struct mg_policy_key *keys;
 	size_t nkeys;
 	char **allowlists; /* SHA-256 allowlist files */
