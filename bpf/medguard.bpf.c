@@ -446,7 +446,51 @@ int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *in
 	return task_is_guarded_daemon(target) ? -EPERM : 0;
 }
 
-/* A writable fd to one of medguard's maps (bpftool map update, a pin opened read-write) is the daemon's alone. */
+/* A signal through SIGIO (F_SETOWN, F_SETSIG on a file another task owns) does not pass task_kill. */
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(mg_file_send_sigiotask, struct task_struct *target, struct fown_struct *fown, int sig, int ret)
+{
+	if (ret)
+		return ret;
+	return task_is_guarded_daemon(target) ? -EPERM : 0;
+}
+
+/* Nor may others starve it: limits, priority, scheduling class and I/O priority are its own. */
+static __always_inline int keep_daemon_running(struct task_struct *target)
+{
+	return task_is_guarded_daemon(target) && !task_exempt() ? -EPERM : 0;
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(mg_task_setrlimit, struct task_struct *target, unsigned int resource, struct rlimit *limit, int ret)
+{
+	return ret ? ret : keep_daemon_running(target);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(mg_task_setnice, struct task_struct *target, int nice, int ret)
+{
+	return ret ? ret : keep_daemon_running(target);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(mg_task_setscheduler, struct task_struct *target, int ret)
+{
+	return ret ? ret : keep_daemon_running(target);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(mg_task_setioprio, struct task_struct *target, int ioprio, int ret)
+{
+	return ret ? ret : keep_daemon_running(target);
+}
+
+/*
+ * No fd to one of medguard's maps for anyone but the daemon: not for
+ * writing (bpftool map update), and not read-only either, since a program
+ * loaded with a read-only fd may still write the map. The counters alone
+ * may be read (medguard status).
+ */
 SEC("lsm/bpf_map")
 int BPF_PROG(mg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 {
@@ -454,13 +498,41 @@ int BPF_PROG(mg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 
 	if (ret)
 		return ret;
-	if (!(fmode & FMODE_WRITE) || task_exempt())
+	if (task_exempt())
 		return 0;
 	id = map->id;
+	if (id == readable_map_id && !(fmode & FMODE_WRITE))
+		return 0;
 	for (int i = 0; i < MG_MAX_OWN_MAPS; i++)
 		if (own_map_ids[i] == id)
 			return -EPERM;
 	return 0;
+}
+
+/*
+ * Programs that run in other tasks' context or change the kernel's answers
+ * (kprobes, tracepoints, fentry and fmod_ret, LSM, extensions that replace
+ * a function of a loaded program, struct_ops) could blind or overrule
+ * medguard: while the daemon is guarded and locked only it loads them.
+ * Networking and cgroup programs (systemd's IPAddressDeny=, DeviceAllow=)
+ * load as before.
+ */
+static __always_inline bool reaches_into_the_kernel(__u32 prog_type)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+	case BPF_PROG_TYPE_EXT:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_SYSCALL:
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -472,9 +544,15 @@ int BPF_PROG(mg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
 {
 	if (ret)
 		return ret;
-	if (cmd != BPF_LINK_DETACH || task_exempt())
+	if (cmd != BPF_LINK_DETACH && cmd != BPF_PROG_LOAD)
 		return 0;
-	return -EPERM;
+	if (task_exempt())
+		return 0;
+	if (cmd == BPF_LINK_DETACH)
+		return -EPERM;
+	if (paths_locked() && reaches_into_the_kernel(BPF_CORE_READ(attr, prog_type)))
+		return refuse_self_protection(MG_OP_BPF_LOAD, NULL, 0);
+	return 0;
 }
 
 /*

@@ -25,9 +25,13 @@ enum mg_op {
 	MG_OP_SETATTR = 1u << 6,  /* chmod, chown, utimes, setxattr, removexattr */
 	MG_OP_EXEC = 1u << 7,     /* execve or mmap(PROT_EXEC) of a file in a tree */
 	MG_OP_ALL = (1u << 8) - 1,
-	/* Only events name these, never a rule: a mount on, or an unmount of, what the policy names. */
+	/*
+	 * Only events name these, never a rule: a mount on, or an unmount of,
+	 * what the policy names; loading a program that reaches into the kernel.
+	 */
 	MG_OP_MOUNT = 1u << 8,
 	MG_OP_UNMOUNT = 1u << 9,
+	MG_OP_BPF_LOAD = 1u << 10,
 };
 
 /* Who a rule speaks of. */

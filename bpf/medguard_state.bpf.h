@@ -75,6 +75,9 @@ __u32 anchors_unlocked;
 /* The ids of this object's maps, filled by the loader after load: writable fds to them are the daemon's alone. */
 __u32 own_map_ids[MG_MAX_OWN_MAPS];
 
+/* The one map of them others may open, read-only: the counters medguard status shows. */
+__u32 readable_map_id;
+
 /* Kernel threads and the daemon itself are outside the policy. */
 static __always_inline bool task_exempt(void)
 {

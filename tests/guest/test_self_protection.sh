@@ -118,6 +118,36 @@ if libc.umount2(sys.argv[1].encode(), int(sys.argv[2])):
 sys_rename() {
 	python3 -c 'import os, sys; os.rename(sys.argv[1], sys.argv[2])' "$@"
 }
+# bpf(BPF_OBJ_GET) of a pin with BPF_F_RDONLY: a read-only fd.
+sys_bpf_get_read_only() {
+	python3 -c 'import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+path = ctypes.create_string_buffer(sys.argv[1].encode())
+attr = ctypes.create_string_buffer(struct.pack("=QII", ctypes.addressof(path), 0, 1 << 3) + bytes(112))
+if libc.syscall(321, 7, attr, 128) < 0:
+    sys.exit(os.strerror(ctypes.get_errno()))' "$@"
+}
+# bpf(BPF_PROG_LOAD) of "return 0" as a program of TYPE (2 kprobe, 1 socket filter).
+sys_bpf_load() {
+	python3 -c 'import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+insns = ctypes.create_string_buffer(bytes.fromhex("b700000000000000" "9500000000000000"))
+license = ctypes.create_string_buffer(b"GPL")
+attr = struct.pack("=IIQQIIQI", int(sys.argv[1]), 2, ctypes.addressof(insns), ctypes.addressof(license), 0, 0, 0, 0)
+attr = ctypes.create_string_buffer(attr + bytes(128 - len(attr)))
+if libc.syscall(321, 5, attr, 128) < 0:
+    sys.exit(os.strerror(ctypes.get_errno()))' "$@"
+}
+# A SIGKILL that reaches PID through SIGIO: F_SETOWN and F_SETSIG on a pipe, then a write.
+sigio_kill() {
+	python3 -c 'import fcntl, os, sys, time
+r, w = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETOWN, int(sys.argv[1]))
+fcntl.fcntl(r, 10, 9)
+fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_ASYNC)
+os.write(w, b"x")
+time.sleep(1)' "$@"
+}
 MS_BIND=4096
 MS_MOVE=8192
 MNT_DETACH=2
@@ -143,6 +173,17 @@ if start_medguard "$WORK/guarded.policy"; then
 		sh -c "'$MEDGUARD' status | grep -qE '^denied [0-9]+$'"
 	expect_denied "self-protection: a pinned link may not be detached (bpftool link detach)" \
 		bpftool link detach pinned /sys/fs/bpf/medguard/link0
+	expect_denied "self-protection: a pinned map may not be opened read-only either (a program could write through it)" \
+		sys_bpf_get_read_only /sys/fs/bpf/medguard/mg_objects
+	expect_denied "self-protection: root may not load a kprobe program" sys_bpf_load 2
+	check "self-protection: the refused load is logged" wait_event '"op":"bpf-load"' '"rule":"self-protection'
+	check "self-protection: a socket filter still loads" sys_bpf_load 1
+	expect_denied "self-protection: root may not lower the daemon's limits" \
+		prlimit --pid "$MEDGUARD_PID" --cpu=1:1
+	expect_denied "self-protection: nor its priority" renice -n 19 -p "$MEDGUARD_PID"
+	sigio_kill "$MEDGUARD_PID"
+	check "self-protection: a SIGKILL sent through SIGIO (F_SETOWN) does not reach the daemon" \
+		sh -c "kill -0 $MEDGUARD_PID && grep -q '^State:.*[RS]' /proc/$MEDGUARD_PID/status"
 	expect "self-protection: the records are still protected" 1 "$WORK/unsigned" read "$records/patient-1.txt"
 
 	# The policy, its key, the trust cache, the daemon's executable and the pins are the daemon's alone.
@@ -196,8 +237,11 @@ if start_medguard "$WORK/guarded.policy"; then
 	check "own files: a second medguard run is refused and says why" \
 		sh -c "timeout 300 '$MEDGUARD' run --policy '$WORK/guarded.policy' 2>&1 | grep -q 'already runs'"
 	check "own files: the second run left the pins in place" test -e /sys/fs/bpf/medguard/mg_counters
+	challenge=$(grep '^stop-challenge ' /run/medguard/status)
 	expect "own files: an unlock signed with a key the policy does not name is refused" 1 \
 		"$MEDGUARD" unlock --key "$WORK/stranger.key" --timeout 60
+	check "own files: a refused request renews the challenge" \
+		sh -c "grep -q '^stop-challenge ' /run/medguard/status && ! grep -qx '$challenge' /run/medguard/status"
 	expect_denied "own files: the policy stays locked after a refused unlock" \
 		sh -c "echo '#' >>'$WORK/guarded.policy'"
 	expect "own files: an unlock signed with the policy's key is accepted" 0 \

@@ -179,6 +179,11 @@ static struct mg_policy *compile(struct daemon *daemon, struct mg_trust_ctx **tr
 		mg_policy_free(policy);
 		return NULL;
 	}
+	/* Before any of its trust is read: a refused policy leaves nothing of its own behind. */
+	if (daemon->loader && mg_loader_check_locked_paths(daemon->loader, policy, stderr)) {
+		mg_policy_free(policy);
+		return NULL;
+	}
 	if (daemon->mode_override >= 0)
 		policy->mode = daemon->mode_override;
 	*trust = trust_of(daemon, policy);
@@ -252,7 +257,7 @@ static int guard(struct daemon *daemon)
 	if (!daemon->policy->nkeys)
 		daemon->stop_challenge[0] = '\0';
 	else if (!daemon->stop_challenge[0])
-		err = stop_challenge_new(daemon);
+		err = stop_challenge_new(daemon, false);
 	mg_loader_guard_daemon(daemon->loader, daemon->stop_challenge[0] != '\0');
 	if (daemon->stop_challenge[0])
 		keep_off_oom_list();
@@ -262,12 +267,12 @@ static int guard(struct daemon *daemon)
 /*
  * After a signed unlock root may change the policy's files, the keys and
  * the allowlists, then reload; the next reload, or MG_UNLOCK_SECONDS, locks
- * them again. The challenge is renewed so that the request cannot be
- * replayed.
+ * them again. The challenge is renewed, the one the request was signed
+ * over dropped, so that the request cannot be replayed.
  */
 static void unlock_anchors(struct daemon *daemon)
 {
-	if (stop_challenge_new(daemon)) {
+	if (stop_challenge_new(daemon, false)) {
 		fprintf(stderr, "medguard: no random bytes for a new challenge (%s); medguard stays locked\n",
 			strerror(errno));
 		return;
@@ -288,6 +293,14 @@ static void lock_anchors(struct daemon *daemon, const char *why)
 	mg_loader_unlock_anchors(daemon->loader, false);
 	write_status(daemon);
 	say(daemon, "locked", why);
+}
+
+/* A request someone held back is good for at most two rotations. */
+static void renew_challenge_when_due(struct daemon *daemon)
+{
+	if (daemon->stop_challenge[0] && ms_since(&daemon->challenge_at) >= MG_CHALLENGE_SECONDS * 1000LL &&
+	    stop_challenge_new(daemon, true) == 0)
+		write_status(daemon);
 }
 
 static void lock_anchors_when_due(struct daemon *daemon)
@@ -329,7 +342,8 @@ static void reload(struct daemon *daemon)
 	policy = compile(daemon, &trust);
 	if (!policy) {
 		lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
-		say(daemon, "reload-refused", "the new policy has errors; the running policy stays in force");
+		say(daemon, "reload-refused",
+		    "the new policy was refused (the log says why); the running policy stays in force");
 		return;
 	}
 	daemon->policy = policy;
@@ -518,6 +532,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		report_lost_events(&daemon);
 		refresh_packages_when_quiet(&daemon);
 		lock_anchors_when_due(&daemon);
+		renew_challenge_when_due(&daemon);
 	}
 	ring_buffer__consume(daemon.events);
 	say(&daemon, "stopped", "protection removed on request");

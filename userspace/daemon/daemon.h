@@ -21,6 +21,8 @@
 #define MG_STOP_DIGEST_BYTES 32 /* SHA-256 */
 /* How long a signed unlock lets root change medguard's own files, if no reload ends it sooner. */
 #define MG_UNLOCK_SECONDS 600
+/* The stop and unlock challenge rotates this often (a request is signed over it). */
+#define MG_CHALLENGE_SECONDS 300
 
 /*
  * What a request signs: the SHA-256 of "medguard VERB CHALLENGE\n", VERB

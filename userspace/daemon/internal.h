@@ -40,6 +40,9 @@ struct daemon {
 	struct timespec packages_changed_at;
 	__u64 lost_reported;
 	char stop_challenge[2 * MG_STOP_CHALLENGE_BYTES + 1]; /* empty: the policy names no key */
+	/* The one before it, still good until the next renewal: a request signed as the challenge rotated. */
+	char previous_challenge[2 * MG_STOP_CHALLENGE_BYTES + 1];
+	struct timespec challenge_at;
 	bool unlocked; /* after a signed unlock: root may change medguard's own files */
 	struct timespec unlocked_at;
 };
@@ -81,7 +84,7 @@ void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
  * either way).
  */
 enum signed_request { SIGNED_NOTHING, SIGNED_STOP, SIGNED_UNLOCK };
-int stop_challenge_new(struct daemon *daemon);
+int stop_challenge_new(struct daemon *daemon, bool keep_previous);
 enum signed_request signed_request(struct daemon *daemon);
 
 /* status.c */

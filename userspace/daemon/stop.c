@@ -7,7 +7,9 @@
  * keys, over the challenge in its status file, arrives (`medguard stop
  * --key FILE`), and lets root change its files until the next reload after
  * a signed unlock (`medguard unlock --key FILE`). The challenge is new at
- * each start and after each unlock: a request is good for one use only.
+ * each start and after each request, and rotates every
+ * MG_CHALLENGE_SECONDS: a request is good for one use, and one that was
+ * held back (read off /run by someone else) soon for none.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -32,14 +35,19 @@ int mg_request_digest(const char *verb, const char *challenge, unsigned char dig
 	return EVP_Digest(text, (size_t)len, digest, NULL, EVP_sha256(), NULL) ? 0 : -EINVAL;
 }
 
-int stop_challenge_new(struct daemon *daemon)
+int stop_challenge_new(struct daemon *daemon, bool keep_previous)
 {
 	unsigned char random[MG_STOP_CHALLENGE_BYTES];
 
 	if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
 		return -errno;
+	if (keep_previous)
+		memcpy(daemon->previous_challenge, daemon->stop_challenge, sizeof(daemon->previous_challenge));
+	else
+		daemon->previous_challenge[0] = '\0';
 	for (size_t i = 0; i < sizeof(random); i++)
 		snprintf(daemon->stop_challenge + 2 * i, 3, "%02x", random[i]);
+	clock_gettime(CLOCK_MONOTONIC, &daemon->challenge_at);
 	return 0;
 }
 
@@ -64,6 +72,7 @@ static const char *signed_verb(struct daemon *daemon, const char *request, size_
 			       enum mg_imasig_status *status)
 {
 	static const char *const verbs[] = { "stop", "unlock" };
+	const char *const challenges[] = { daemon->stop_challenge, daemon->previous_challenge };
 	unsigned char digest[MG_STOP_DIGEST_BYTES];
 	struct mg_imasig sig;
 
@@ -75,14 +84,17 @@ static const char *signed_verb(struct daemon *daemon, const char *request, size_
 		*status = MG_IMASIG_REFUSED_ALGO;
 	if (*status != MG_IMASIG_VALID)
 		return NULL;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (mg_request_digest(verbs[i], daemon->stop_challenge, digest)) {
-			*status = MG_IMASIG_BAD_SIGNATURE;
-			return NULL;
+	for (size_t c = 0; c < sizeof(challenges) / sizeof(challenges[0]) && challenges[c][0]; c++) {
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+			if (mg_request_digest(verbs[i], challenges[c], digest)) {
+				*status = MG_IMASIG_BAD_SIGNATURE;
+				return NULL;
+			}
+			*status = mg_imasig_verify(mg_trust_ctx_keyring(daemon->trust), &sig, digest, sizeof(digest),
+						   signer);
+			if (*status == MG_IMASIG_VALID && *signer)
+				return verbs[i];
 		}
-		*status = mg_imasig_verify(mg_trust_ctx_keyring(daemon->trust), &sig, digest, sizeof(digest), signer);
-		if (*status == MG_IMASIG_VALID && *signer)
-			return verbs[i];
 	}
 	return NULL;
 }
@@ -110,6 +122,8 @@ enum signed_request signed_request(struct daemon *daemon)
 		say(daemon, "unlock-accepted", detail);
 		return SIGNED_UNLOCK;
 	}
+	if (daemon->stop_challenge[0] && stop_challenge_new(daemon, true) == 0)
+		write_status(daemon);
 	if (rename(MG_STOP_REQUEST_FILE, MG_STOP_REQUEST_FILE ".refused"))
 		unlink(MG_STOP_REQUEST_FILE);
 	snprintf(detail, sizeof(detail), "a request that is not signed by a key of the policy (%s); medguard goes on",

@@ -60,6 +60,8 @@ static const char *event_op_name(__u32 op)
 		return "mount";
 	if (op == MG_OP_UNMOUNT)
 		return "unmount";
+	if (op == MG_OP_BPF_LOAD)
+		return "bpf-load";
 	if (op & MG_OP_WRITE)
 		return mg_op_name(MG_OP_WRITE);
 	return mg_op_name(op & -op);

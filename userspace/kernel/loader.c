@@ -247,8 +247,11 @@ static void note_own_maps(struct medguard *skel)
 	bpf_object__for_each_map(map, skel->obj) {
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
-		if (n < MG_MAX_OWN_MAPS && !bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len))
-			skel->bss->own_map_ids[n++] = info.id;
+		if (n >= MG_MAX_OWN_MAPS || bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len))
+			continue;
+		skel->bss->own_map_ids[n++] = info.id;
+		if (map == skel->maps.mg_counters)
+			skel->bss->readable_map_id = info.id;
 	}
 }
 
@@ -739,6 +742,13 @@ static int check_locked_paths(const struct mg_loader *loader, const struct mg_po
 	return -EPERM;
 }
 
+int mg_loader_check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
+{
+	if (!loader->skel->bss->daemon_guarded || loader->skel->bss->anchors_unlocked)
+		return 0;
+	return check_locked_paths(loader, policy, diag);
+}
+
 int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
 {
 	struct medguard *skel = loader->skel;
@@ -751,7 +761,7 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 	size_t i;
 	int err = 0;
 
-	if (skel->bss->daemon_guarded && !skel->bss->anchors_unlocked && check_locked_paths(loader, policy, diag))
+	if (mg_loader_check_locked_paths(loader, policy, diag))
 		return -EPERM;
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_objects), state.generation);
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_programs), state.generation);

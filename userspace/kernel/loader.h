@@ -74,6 +74,12 @@ void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked);
  * the live generation: what root put there while unlocked is locked with
  * the rest, even when no reload took it in.
  */
+/*
+ * While guarded and locked: 0 when every file POLICY names (its sources,
+ * keys, allowlists, records roots) is the one in force, else -EPERM after
+ * one line on DIAG saying to unlock first.
+ */
+int mg_loader_check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag);
 int mg_loader_anchor_paths(struct mg_loader *loader, const struct mg_policy *policy, FILE *log);
 
 /* The kernel's trust entry of file KEY, valid for its change time; 0 or -ENOENT. */
