@@ -62,14 +62,29 @@ static __always_inline int check_anchor(__u32 op, struct dentry *dentry, __u64 r
 	return refuse_self_protection(op, dentry, root_ino);
 }
 
+/* What no walk could place: refused in enforce mode to everyone but the kernel and the daemon. */
+static __always_inline int fail_closed(const struct mg_generation *live, __u32 op, __u32 rule_index,
+				       struct mg_task_label *label, struct dentry *dentry)
+{
+	if (live->mode == MG_MODE_ENFORCE) {
+		count(MG_COUNTER_DENIED);
+		emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_UNKNOWN, rule_index, label, dentry, 0);
+		return -EPERM;
+	}
+	count(MG_COUNTER_AUDITED);
+	emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, MG_TREE_UNKNOWN, rule_index, label, dentry, 0);
+	return 0;
+}
+
 /*
  * The verdict for OP on whatever protects DENTRY: CHECK_OUTSIDE,
  * CHECK_IN_TREE or -EPERM. Everything the verdict needs is a map lookup
  * away; nothing waits for userspace. An allowed operation is then scored as
- * SIGNAL by the tree's behaviour rule. FILE is the file being opened, if
- * that is the operation. A global function, so that the verifier checks it
- * once rather than at every hook; its pointers are plain numbers, read
- * with probes.
+ * SIGNAL by the tree's behaviour rule. FILE is the file being opened or
+ * used, if that is the operation; without a DENTRY (a real file with none)
+ * its inode is judged as disconnected. A global function, so that the
+ * verifier checks it once rather than at every hook; its pointers are
+ * plain numbers, read with probes.
  */
 __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op, __u32 signal)
 {
@@ -78,6 +93,7 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	const struct mg_generation *live;
 	struct mg_task_label *label;
 	struct mg_object object = {};
+	struct inode *inode = NULL;
 	struct mg_tree *tree;
 	struct rule_search search;
 	struct scoring scoring;
@@ -85,14 +101,18 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	__u64 root_ino = 0;
 	int found;
 
-	if (!dentry || task_exempt())
+	if (!dentry && file)
+		inode = BPF_CORE_READ(file, f_inode);
+	if ((!dentry && !inode) || task_exempt())
 		return 0;
 	live = live_generation(&generation);
 	if (!live)
 		return 0;
-	found = find_protected(dentry, generation, &object, &root_ino);
+	found = find_protected(dentry, inode, generation, &object, &root_ino);
 	if (found == WALK_UNPROTECTED)
 		return 0;
+	if (found == WALK_DISCONNECTED)
+		return fail_closed(live, op, MG_RULE_DISCONNECTED, current_label(), dentry);
 	if (found == WALK_PROTECTED && moves_a_named_path(op, &object, dentry, root_ino))
 		return refuse_self_protection(op, dentry, root_ino);
 	if (found == WALK_PROTECTED && (object.flags & MG_OBJECT_ANCESTOR))
@@ -100,16 +120,8 @@ __noinline int medguard_check(__u64 dentry_address, __u64 file_address, __u32 op
 	if (found == WALK_PROTECTED && (object.flags & MG_OBJECT_ANCHOR))
 		return check_anchor(op, dentry, root_ino);
 	label = current_label();
-	if (found == WALK_TOO_DEEP) {
-		if (live->mode == MG_MODE_ENFORCE) {
-			count(MG_COUNTER_DENIED);
-			emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_UNKNOWN, MG_RULE_TOO_DEEP, label, dentry, 0);
-			return -EPERM;
-		}
-		count(MG_COUNTER_AUDITED);
-		emit(MG_EVENT_ACCESS, op, MG_EVENT_AUDITED, MG_TREE_UNKNOWN, MG_RULE_TOO_DEEP, label, dentry, 0);
-		return 0;
-	}
+	if (found == WALK_TOO_DEEP)
+		return fail_closed(live, op, MG_RULE_TOO_DEEP, label, dentry);
 	index = generation * MG_MAX_TREES + (object.tree_id & (MG_MAX_TREES - 1));
 	tree = bpf_map_lookup_elem(&mg_trees, &index);
 	if (!tree)
@@ -171,6 +183,36 @@ static __always_inline int check_dentry(struct dentry *dentry, __u32 op, __u32 s
 	return 0;
 }
 
+/*
+ * The dentry FILE is judged by: its own, or, for a stacked filesystem's
+ * real file, an alias of the real inode. On 6.1 overlayfs opens the real
+ * file under the overlay's path (f_path is the overlay's dentry, f_inode
+ * the real inode): what the file is, and where its records lie, is the
+ * real inode's. NULL when the real inode has no dentry: judged as
+ * disconnected.
+ */
+static __always_inline struct dentry *judged_dentry(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = file->f_inode;
+	struct hlist_node *alias;
+
+	if (BPF_CORE_READ(dentry, d_inode) == inode)
+		return dentry;
+	alias = BPF_CORE_READ(inode, i_dentry.first);
+	if (!alias)
+		return NULL;
+	return (struct dentry *)((void *)alias - bpf_core_field_offset(struct dentry, d_u.d_alias));
+}
+
+/* OP through FILE, judged on the real file beneath any stacking. */
+static __always_inline int check_file(struct file *file, __u32 op, __u32 signal)
+{
+	if (medguard_check(maybe_null(judged_dentry(file)), maybe_null(file), op, signal) < 0)
+		return -EPERM;
+	return 0;
+}
+
 /* ---- labels: fork and exec ---------------------------------------------- */
 
 SEC("lsm/task_alloc")
@@ -226,6 +268,26 @@ int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 }
 
 /*
+ * The exec of a launcher, known by its content (MG_TRUST_LAUNCHER: a copy
+ * is the launcher too) or by the policy's path. A launcher started by a
+ * launcher is refused: the job would pass a launch's fresh trust on to
+ * whatever program its arguments name. It starts fresh lineages only for
+ * root of the initial user namespace; for anyone else it is an ordinary
+ * program, whatever the uid it has in a namespace of its own.
+ */
+static __always_inline int launcher_exec(struct linux_binprm *bprm, struct exec_pending *pending)
+{
+	if (pending->from_launcher) {
+		emit(MG_EVENT_LAUNCH, MG_OP_EXEC, MG_EVENT_DENIED, 0, MG_RULE_DEFAULT, current_label(),
+		     bprm->file->f_path.dentry, 0);
+		return -EPERM;
+	}
+	if (BPF_CORE_READ(bprm, cred, euid.val) == 0 && BPF_CORE_READ(bprm, cred, uid.val) == 0)
+		pending->launcher = true;
+	return 0;
+}
+
+/*
  * Called once for the file named by execve and once more for each
  * interpreter (#! scripts, binfmt_misc). Every file in the chain must be
  * verified. An interpreter of the policy run directly (bash FILE, bash -c,
@@ -269,6 +331,11 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	program_key.ino = inode->i_ino;
 	program_key.generation = generation;
 	program = bpf_map_lookup_elem(&mg_programs, &program_key);
+	if (!depth && trust && (trust->flags & MG_TRUST_LAUNCHER)) {
+		ret = launcher_exec(bprm, pending);
+		if (ret)
+			return ret;
+	}
 	if (!program && trust && trust->source == MG_TRUST_SIGNATURE && !depth) {
 		/* `program NAME signed-by KEY;`: whatever that key signed. */
 		program_key.dev = 0;
@@ -285,8 +352,11 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 	/* A script is its own program, not its interpreter's. */
 	if (depth)
 		return 0;
-	if (program->flags & MG_PROGRAM_LAUNCHER)
-		pending->launcher = true;
+	if (program->flags & MG_PROGRAM_LAUNCHER) {
+		ret = launcher_exec(bprm, pending);
+		if (ret)
+			return ret;
+	}
 	pending->label.program_id = program->program_id;
 	return 0;
 }
@@ -361,10 +431,7 @@ static __always_inline int check_foreign_descriptor(struct file *file, __u32 op)
 
 	if (label_trusted(label) || opened_here(file, label))
 		return 0;
-	/* A stacked filesystem's own access to the file under the user's (as in mg_file_open). */
-	if (BPF_CORE_READ(file, f_path.dentry, d_inode) != BPF_CORE_READ(file, f_inode))
-		return 0;
-	return check_dentry(file->f_path.dentry, op, MG_SIGNAL_NONE);
+	return check_file(file, op, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/mmap_file")
@@ -435,6 +502,31 @@ int BPF_PROG(mg_ptrace_traceme, struct task_struct *parent, int ret)
 
 /* ---- the daemon and its maps: no off-switch but a signed stop ----------- */
 
+/*
+ * The signals whose default action dumps core (sig_kernel_coredump): sent
+ * by an untrusted task to a trusted one, they would write what it read
+ * from the records to a file of the sender's choosing (core_pattern).
+ */
+#define CORE_DUMPING_SIGNALS                                                                                   \
+	((1u << SIGQUIT) | (1u << SIGILL) | (1u << SIGTRAP) | (1u << SIGABRT) | (1u << SIGBUS) | (1u << SIGFPE) | \
+	 (1u << SIGSEGV) | (1u << SIGXCPU) | (1u << SIGXFSZ) | (1u << SIGSYS))
+
+/* An untrusted task reaching into the memory of a trusted one: refused, and an event. */
+static __always_inline int refuse_memory_of(__u32 op)
+{
+	struct mg_task_label *label = current_label();
+
+	count(MG_COUNTER_DENIED);
+	emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, label, NULL, 0);
+	return -EPERM;
+}
+
+static __always_inline bool untrusted_reaches_trusted(struct task_struct *target)
+{
+	return !task_exempt() && !label_trusted(current_label()) &&
+	       label_trusted(bpf_task_storage_get(&mg_labels, target, 0, 0));
+}
+
 SEC("lsm/task_kill")
 int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
@@ -443,7 +535,11 @@ int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *in
 		return ret;
 	if (!sig || sig == SIGHUP || sig == SIGUSR1 || task_exempt())
 		return 0;
-	return task_is_guarded_daemon(target) ? -EPERM : 0;
+	if (task_is_guarded_daemon(target))
+		return -EPERM;
+	if (sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) && untrusted_reaches_trusted(target))
+		return refuse_memory_of(MG_OP_READ);
+	return 0;
 }
 
 /* A signal through SIGIO (F_SETOWN, F_SETSIG on a file another task owns) does not pass task_kill. */
@@ -464,7 +560,31 @@ static __always_inline int keep_daemon_running(struct task_struct *target)
 SEC("lsm/task_setrlimit")
 int BPF_PROG(mg_task_setrlimit, struct task_struct *target, unsigned int resource, struct rlimit *limit, int ret)
 {
-	return ret ? ret : keep_daemon_running(target);
+	if (ret)
+		return ret;
+	/* prlimit --core on a trusted process, to make its memory a file. */
+	if (resource == RLIMIT_CORE && limit->rlim_cur && target != bpf_get_current_task_btf() &&
+	    untrusted_reaches_trusted(target))
+		return refuse_memory_of(MG_OP_READ);
+	return keep_daemon_running(target);
+}
+
+/*
+ * A clock set back would let a change keep a verified file's change time,
+ * which binds its trust: while the daemon is guarded only trusted programs
+ * (the time service) set the clock.
+ */
+SEC("lsm/settime")
+int BPF_PROG(mg_settime, const struct timespec64 *ts, const struct timezone *tz, int ret)
+{
+	if (ret)
+		return ret;
+	if (!daemon_guarded || task_exempt() || label_trusted(current_label()))
+		return 0;
+	count(MG_COUNTER_DENIED);
+	emit(MG_EVENT_ACCESS, MG_OP_SETATTR, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_SELF_PROTECTION,
+	     current_label(), NULL, 0);
+	return -EPERM;
 }
 
 SEC("lsm/task_setnice")
@@ -595,7 +715,7 @@ static __always_inline bool covers_named_path(struct dentry *dentry, struct vfsm
 
 	if (!paths_locked() || task_exempt() || !live_generation(&generation))
 		return false;
-	if (find_protected(dentry, generation, &object, root_ino) != WALK_PROTECTED || object.mnt_id != mount_id(mnt))
+	if (find_protected(dentry, NULL, generation, &object, root_ino) != WALK_PROTECTED || object.mnt_id != mount_id(mnt))
 		return false;
 	return !(object.flags & MG_OBJECT_ANCESTOR) || *root_ino == own_ino(dentry);
 }
@@ -668,6 +788,29 @@ int BPF_PROG(mg_sb_umount, struct vfsmount *mnt, int flags, int ret)
 
 /* ---- operations on protected trees --------------------------------------- */
 
+/*
+ * Memory that holds what trusted processes read: the kernel's (/proc/kcore,
+ * /dev/mem, /dev/kmem) and the I/O ports that reach it (/dev/port), by
+ * device number or procfs name, whatever node or mount names them.
+ */
+static __always_inline bool is_kernel_memory(struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	__u32 type = BPF_CORE_READ(inode, i_mode) & S_IFMT;
+	__u32 rdev = BPF_CORE_READ(inode, i_rdev);
+	struct dentry *dentry = file->f_path.dentry;
+	char name[8] = {};
+
+	if (type == S_IFCHR)
+		return rdev == MKDEV(1, 1) || rdev == MKDEV(1, 2) || rdev == MKDEV(1, 4);
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		return false;
+	if (BPF_CORE_READ(dentry, d_parent) != BPF_CORE_READ(dentry, d_sb, s_root))
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	return name[0] == 'k' && name[1] == 'c' && name[2] == 'o' && name[3] == 'r' && name[4] == 'e' && !name[5];
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(mg_file_open, struct file *file, int ret)
 {
@@ -675,13 +818,12 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 
 	if (ret)
 		return ret;
-	/*
-	 * A stacked filesystem (overlayfs) opens the real file under the user's
-	 * path with its own credentials; the user's open of that path was
-	 * checked already, as the user.
-	 */
-	if (BPF_CORE_READ(file, f_path.dentry, d_inode) != BPF_CORE_READ(file, f_inode))
-		return 0;
+	if (daemon_guarded && is_kernel_memory(file) && !task_exempt()) {
+		count(MG_COUNTER_DENIED);
+		emit(MG_EVENT_ACCESS, MG_OP_READ, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, current_label(),
+		     file->f_path.dentry, 0);
+		return -EPERM;
+	}
 	if (file->f_mode & FMODE_WRITE)
 		drop_trust(file->f_inode);
 	if (file->f_mode & FMODE_EXEC)
@@ -692,8 +834,9 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		if ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
 			op |= MG_OP_WRITE;
 	}
+	/* Opened for neither (access mode 3): for ioctls, which see the file as a read does. */
 	if (!op)
-		return 0;
+		op = MG_OP_READ;
 	/* fopen(path, "w") of a new file sets O_TRUNC too; it overwrites nothing. */
 	if (file->f_mode & FMODE_CREATED)
 		signal = MG_SIGNAL_CREATE;
@@ -705,7 +848,7 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		signal = MG_SIGNAL_ENUMERATE;
 	else if (op == MG_OP_READ)
 		signal = MG_SIGNAL_READ;
-	ret = medguard_check(maybe_null(file->f_path.dentry), maybe_null(file), op, signal);
+	ret = medguard_check(maybe_null(judged_dentry(file)), maybe_null(file), op, signal);
 	if (ret < 0)
 		return -EPERM;
 	if (ret == CHECK_IN_TREE && op != MG_OP_EXEC)
@@ -731,6 +874,11 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 		return ret;
 	if (!(mask & (MAY_READ | MAY_WRITE)))
 		return 0;
+	/* Trust is for content: any write ends it, through whatever descriptor. */
+	if (mask & MAY_WRITE)
+		drop_trust(file->f_inode);
+	else
+		check_reads_own_program(file);
 	ret = check_foreign_descriptor(file, (mask & MAY_WRITE) ? MG_OP_WRITE : MG_OP_READ);
 	if (ret)
 		return ret;
@@ -738,7 +886,7 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 		/* A lineage stopped by deny-reads does not go on reading what it opened before. */
 		if (!(lineage_flags(lineage_of(current_label())) & MG_LINEAGE_DENY_READS))
 			return 0;
-		return check_dentry(file->f_path.dentry, MG_OP_READ, MG_SIGNAL_NONE);
+		return check_file(file, MG_OP_READ, MG_SIGNAL_NONE);
 	}
 	sampled = bpf_map_lookup_elem(&mg_entropy_pending, &thread);
 	if (sampled) {
@@ -746,12 +894,12 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 
 		bpf_map_delete_elem(&mg_entropy_pending, &thread);
 		if (this_write)
-			return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_ENTROPY);
+			return check_file(file, MG_OP_WRITE, MG_SIGNAL_ENTROPY);
 	}
 	label = current_label();
 	if (!(lineage_flags(lineage_of(label)) & MG_LINEAGE_DENY_WRITES))
 		return 0;
-	return check_dentry(file->f_path.dentry, MG_OP_WRITE, MG_SIGNAL_NONE);
+	return check_file(file, MG_OP_WRITE, MG_SIGNAL_NONE);
 }
 
 SEC("lsm/path_truncate")
@@ -809,9 +957,18 @@ int BPF_PROG(mg_inode_symlink, struct inode *dir, struct dentry *dentry, const c
 SEC("lsm/inode_unlink")
 int BPF_PROG(mg_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
 {
+	struct inode *inode;
+
 	if (ret)
 		return ret;
-	return check_dentry(dentry, MG_OP_DELETE, MG_SIGNAL_UNLINK);
+	ret = check_dentry(dentry, MG_OP_DELETE, MG_SIGNAL_UNLINK);
+	if (ret)
+		return ret;
+	/* Its last name gone, the inode number may soon be another file's. */
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (inode && BPF_CORE_READ(inode, i_nlink) <= 1)
+		drop_trust(inode);
+	return 0;
 }
 
 SEC("lsm/inode_rmdir")
@@ -865,9 +1022,14 @@ int BPF_PROG(mg_inode_link, struct dentry *old_dentry, struct inode *dir, struct
 	return check_dentry(new_dentry, MG_OP_CREATE, MG_SIGNAL_CREATE);
 }
 
-/* A size change through setattr is truncation, which is writing. */
+/*
+ * A size change through setattr is truncation, which is writing. Any other
+ * change of a verified file's attributes ends its trust too: its change
+ * time, which the verdict was bound to, moves.
+ */
 static __always_inline int check_setattr(struct dentry *dentry, struct iattr *attr)
 {
+	drop_trust(BPF_CORE_READ(dentry, d_inode));
 	if (attr->ia_valid & ATTR_SIZE)
 		return check_dentry(dentry, MG_OP_WRITE, MG_SIGNAL_NONE);
 	return check_dentry(dentry, MG_OP_SETATTR, MG_SIGNAL_NONE);
@@ -907,4 +1069,38 @@ int BPF_PROG(mg_inode_removexattr, void *idmap, struct dentry *dentry, const cha
 		return ret;
 	drop_trust(BPF_CORE_READ(dentry, d_inode));
 	return check_dentry(dentry, MG_OP_SETATTR, MG_SIGNAL_NONE);
+}
+
+/*
+ * The inode flags (FS_IOC_SETFLAGS: immutable, append-only, no-dump) and
+ * their xfs form (FS_IOC_FSSETXATTR) change a record without a write:
+ * setting the immutable flag on records stops every trusted writer. They
+ * are the tree's setattr, through whatever descriptor, of whatever mode.
+ */
+#define FS_IOC_SETFLAGS 0x40086602u
+#define FS_IOC32_SETFLAGS 0x40046602u
+#define FS_IOC_FSSETXATTR 0x401c5820u
+
+static __always_inline int check_ioctl(struct file *file, unsigned int cmd)
+{
+	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR)
+		return 0;
+	return check_file(file, MG_OP_SETATTR, MG_SIGNAL_NONE);
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(mg_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret)
+		return ret;
+	return check_ioctl(file, cmd);
+}
+
+/* The 32-bit compat ioctl path has a hook of its own since 6.8; the loader drops this before. */
+SEC("lsm/file_ioctl_compat")
+int BPF_PROG(mg_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret)
+		return ret;
+	return check_ioctl(file, cmd);
 }

@@ -28,7 +28,22 @@
 #define FMODE_CREATED 0x100000
 #define S_IFMT 00170000
 #define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define PROC_SUPER_MAGIC 0x9fa0
+/* A kernel dev_t (major << 20 | minor), as in i_rdev and s_dev. */
+#define MKDEV(major, minor) (((major) << 20) | (minor))
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
 #define SIGKILL 9
+#define SIGSEGV 11
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGSYS 31
+#define RLIMIT_CORE 4
 #define MS_REMOUNT 32
 #define MS_UNBINDABLE (1 << 17)
 #define MS_PRIVATE (1 << 18)

@@ -173,8 +173,15 @@ struct mg_trust {
 	__u32 ctime_nsec;
 	__u32 source;
 	__u32 key_id;
-	__u32 pad;
+	__u32 flags; /* MG_TRUST_* */
 };
+
+/*
+ * The file's content is a launcher's (its SHA-256 is that of a file a
+ * `launcher` declaration names), wherever the file lies: a copy is the
+ * launcher too, and no launcher is a job another launcher may start.
+ */
+#define MG_TRUST_LAUNCHER (1u << 0)
 
 /*
  * Per-generation settings. Which generation is live is one u32 global of the
@@ -305,6 +312,15 @@ enum mg_event_kind {
 /* Tree id and rule index in an event about one of medguard's own files (MG_OBJECT_ANCHOR). */
 #define MG_TREE_MEDGUARD 0xfffffffeu
 #define MG_RULE_SELF_PROTECTION 0xfffffffcu
+/*
+ * Rule index in an event about a file reached by no path: a disconnected
+ * dentry (open_by_handle_at on a cold cache), or a stacked filesystem's
+ * real file without one, on a filesystem that holds protected objects.
+ * Refused, fail closed.
+ */
+#define MG_RULE_DISCONNECTED 0xfffffffbu
+/* Rule index in an event about memory of the kernel or of trusted processes (/proc/kcore, /dev/mem, a core dump). */
+#define MG_RULE_MEMORY 0xfffffffau
 
 /*
  * A behaviour event (MG_EVENT_BEHAVIOUR) says: op = the signal that crossed

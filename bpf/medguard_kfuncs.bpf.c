@@ -55,6 +55,26 @@ int BPF_PROG(mg_kfunc_probe, struct file *file, int ret)
 
 /* ---- exec trust ------------------------------------------------------------ */
 
+/* The SHA-256 of each launcher file of the policy, written by the daemon at each (re)load. */
+__u64 launcher_sha256[MG_MAX_LAUNCHERS][4];
+__u32 nlaunchers;
+
+/* A file whose verified content is a launcher's is a launcher, whatever inode holds it. */
+static __always_inline bool is_launcher_content(const __u8 *sha256)
+{
+	__u64 words[4];
+
+	__builtin_memcpy(words, sha256, sizeof(words));
+	for (int i = 0; i < MG_MAX_LAUNCHERS; i++) {
+		if (i >= nlaunchers)
+			break;
+		if (launcher_sha256[i][0] == words[0] && launcher_sha256[i][1] == words[1] &&
+		    launcher_sha256[i][2] == words[2] && launcher_sha256[i][3] == words[3])
+			return true;
+	}
+	return false;
+}
+
 /*
  * Trusts FILE in the core's map when the module finds a valid signature by
  * a loaded key. Never denies and never removes an entry: other trust
@@ -78,9 +98,11 @@ static __always_inline void trust_exec_file(struct file *file)
 	trust.ctime_nsec = result.ctime_nsec;
 	trust.source = MG_TRUST_SIGNATURE;
 	trust.key_id = result.key_id;
+	if (is_launcher_content(result.sha256))
+		trust.flags |= MG_TRUST_LAUNCHER;
 	known = bpf_map_lookup_elem(&mg_trust, &key);
 	if (known && known->ctime_sec == trust.ctime_sec && known->ctime_nsec == trust.ctime_nsec &&
-	    known->source == trust.source && known->key_id == trust.key_id)
+	    known->source == trust.source && known->key_id == trust.key_id && known->flags == trust.flags)
 		return;
 	bpf_map_update_elem(&mg_trust, &key, &trust, BPF_ANY);
 }

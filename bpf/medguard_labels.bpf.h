@@ -29,7 +29,14 @@ static __always_inline void drop_trust(const struct inode *inode)
 	bpf_map_delete_elem(&mg_trust, &key);
 }
 
-/* The trust entry of INODE if it is still valid for the inode's change time. */
+/*
+ * The trust entry of INODE if it still holds: the inode's change time is
+ * the one verified, and nobody has the file open for writing (a descriptor
+ * opened before the file was verified, or a shared writable mapping, which
+ * keeps its file open, could change it under a verdict no hook revisits).
+ * An entry of a file with writers is dropped for good: what they wrote
+ * would not show in the change time if the clock were set back.
+ */
 static __always_inline struct mg_trust *valid_trust(const struct inode *inode)
 {
 	struct mg_trust_key key;
@@ -44,6 +51,10 @@ static __always_inline struct mg_trust *valid_trust(const struct inode *inode)
 	trust = bpf_map_lookup_elem(&mg_trust, &key);
 	if (!trust)
 		return NULL;
+	if (BPF_CORE_READ(inode, i_writecount.counter) > 0) {
+		bpf_map_delete_elem(&mg_trust, &key);
+		return NULL;
+	}
 	inode_ctime(inode, &sec, &nsec);
 	if (trust->ctime_sec != sec || trust->ctime_nsec != nsec)
 		return NULL;
@@ -68,6 +79,23 @@ static __always_inline void taint(struct mg_task_label *label, struct dentry *de
 static __always_inline bool label_trusted(const struct mg_task_label *label)
 {
 	return label && (label->flags & MG_LABEL_TRUSTED);
+}
+
+/*
+ * A trusted task reading the file it was started from (a shell reading its
+ * script as it runs) reads verified code only while that file keeps its
+ * trust: once anything wrote it, the task runs code nobody verified.
+ */
+static __always_inline void check_reads_own_program(struct file *file)
+{
+	struct mg_task_label *label = current_label();
+	struct inode *inode = file->f_inode;
+
+	if (!label_trusted(label) || label->exe_ino != BPF_CORE_READ(inode, i_ino) ||
+	    label->exe_dev != inode_dev(inode))
+		return;
+	if (!valid_trust(inode))
+		taint(label, file->f_path.dentry);
 }
 
 /*

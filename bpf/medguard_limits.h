@@ -10,6 +10,7 @@
 #define MG_MAX_OBJECTS 4096        /* records roots and canary files, resolved to inodes */
 #define MG_MAX_PROGRAM_EXES 1024   /* exe files named by programs */
 #define MG_MAX_KEYS 32             /* trust keys */
+#define MG_MAX_LAUNCHERS 8         /* launcher files, known to the kernel by their SHA-256 */
 #define MG_MAX_OWN_MAPS 32         /* maps of the main BPF object, whose fds are the daemon's alone */
 #define MG_GENERATIONS 2           /* live and next policy */
 

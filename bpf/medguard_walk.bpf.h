@@ -8,6 +8,13 @@ enum walk_result {
 	WALK_UNPROTECTED = 0,
 	WALK_PROTECTED,
 	WALK_TOO_DEEP, /* no protected ancestor within MG_WALK_DEPTH steps, and no fs root either */
+	/*
+	 * The walk ended at a dentry that is its own parent but not its
+	 * filesystem's root: a disconnected dentry (open_by_handle_at on a cold
+	 * dentry cache), or no dentry at all for the inode. Where it lies
+	 * cannot be known: the caller refuses, as for WALK_TOO_DEEP.
+	 */
+	WALK_DISCONNECTED,
 };
 
 struct walk {
@@ -37,8 +44,12 @@ static long walk_step(__u64 index, void *data)
 		}
 	}
 	parent = BPF_CORE_READ(dentry, d_parent);
-	if (!parent || parent == dentry) {
+	if (!parent) {
 		walk->result = WALK_UNPROTECTED;
+		return 1;
+	}
+	if (parent == dentry) {
+		walk->result = dentry == BPF_CORE_READ(dentry, d_sb, s_root) ? WALK_UNPROTECTED : WALK_DISCONNECTED;
 		return 1;
 	}
 	walk->dentry = (__u64)parent;
@@ -49,23 +60,29 @@ static long walk_step(__u64 index, void *data)
  * The protected object at DENTRY or its nearest ancestor, by (dev, ino).
  * Identity by inode holds across bind mounts, mount namespaces, symlinks
  * and /proc/self/fd. A walk that neither finds one nor reaches the root of
- * the filesystem within MG_WALK_DEPTH steps says so: the caller refuses.
+ * the filesystem within MG_WALK_DEPTH steps says so, and so does one from a
+ * disconnected dentry: the caller refuses. Without a DENTRY (a stacked
+ * filesystem's real file whose inode has none), INODE alone says whether
+ * its filesystem holds anything protected.
  */
-static __always_inline int find_protected(struct dentry *dentry, __u32 generation, struct mg_object *found,
-					  __u64 *root_ino)
+static __always_inline int find_protected(struct dentry *dentry, struct inode *inode, __u32 generation,
+					  struct mg_object *found, __u64 *root_ino)
 {
 	struct walk walk = { .key.generation = generation, .result = WALK_TOO_DEEP };
-	struct inode *inode;
 
-	inode = BPF_CORE_READ(dentry, d_inode);
-	if (!inode)
-		inode = BPF_CORE_READ(dentry, d_parent, d_inode);
+	if (dentry) {
+		inode = BPF_CORE_READ(dentry, d_inode);
+		if (!inode)
+			inode = BPF_CORE_READ(dentry, d_parent, d_inode);
+	}
 	if (!inode)
 		return WALK_UNPROTECTED;
 	walk.key.dev = inode_dev(inode);
 	walk.key.ino = 0;
 	if (!bpf_map_lookup_elem(&mg_objects, &walk.key))
 		return WALK_UNPROTECTED;
+	if (!dentry)
+		return WALK_DISCONNECTED;
 	walk.dentry = (__u64)dentry;
 	bpf_loop(MG_WALK_DEPTH, walk_step, &walk, 0);
 	if (walk.result == WALK_PROTECTED) {
@@ -84,10 +101,11 @@ static __noinline long tree_of(struct dentry *dentry)
 
 	if (!live_generation(&generation))
 		return -1;
-	switch (find_protected(dentry, generation, &object, &root_ino)) {
+	switch (find_protected(dentry, NULL, generation, &object, &root_ino)) {
 	case WALK_PROTECTED:
 		return object.tree_id;
 	case WALK_TOO_DEEP:
+	case WALK_DISCONNECTED:
 		return MG_TREE_UNKNOWN;
 	}
 	return -1;

@@ -208,6 +208,8 @@ static int judge(struct file *file, struct mg_file_state *state, struct medguard
 			err = status;
 			goto cleanup;
 		}
+		if (status == MEDGUARD_SIG_VALID && sig.hash_algo == HASH_ALGO_SHA256)
+			memcpy(result->sha256, digest, sizeof(result->sha256));
 	}
 	result->status = status;
 	result->verdict = verdict_of(status);

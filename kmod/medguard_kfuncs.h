@@ -11,7 +11,7 @@
 #define MEDGUARD_KFUNCS_H
 
 /* Bumped whenever a kfunc's signature or meaning changes. */
-#define MEDGUARD_KFUNC_ABI_VERSION 1
+#define MEDGUARD_KFUNC_ABI_VERSION 2
 
 /*
  * Text over an alphabet of this many symbols (hex: 16, base64: 64 and a
@@ -130,6 +130,11 @@ struct medguard_file_trust {
 	__u32 key_id;     /* the loaded key that verified it; 0 unless trusted */
 	__u32 sig_keyid;  /* the keyid the signature header names, when it has one */
 	__u32 flags;      /* MEDGUARD_FILE_* */
+	/*
+	 * The content's SHA-256 when a valid signature was made over one
+	 * (zeros otherwise): what a file is, whatever inode holds it.
+	 */
+	__u8 sha256[32];
 };
 
 /* Userspace needs the constants and structs above, not the kfuncs. */

@@ -191,19 +191,21 @@ new_key() {
 # untrusted lineage. What a test runs as a trusted program goes through the
 # launcher: `trusted CMD...` starts CMD as a new trusted lineage. The
 # launcher passes trust only to a program signed with a policy key, so it
-# starts TRUSTED_EXEC, a signed copy of medguard-exec that is no launcher,
-# which then runs CMD: CMD is trusted if something vouches for its file (a
-# signature, the allowlist, a package). A test policy that runs anything
-# trusted includes "$LAUNCHER_POLICY".
+# starts TRUSTED_EXEC, a signed job (build/guest/mg_run_job) that runs CMD:
+# CMD is trusted if something vouches for its file (a signature, the
+# allowlist, a package). A copy of the launcher would not do: a launcher is
+# known by its content, and no launcher starts another. A test policy that
+# runs anything trusted includes "$LAUNCHER_POLICY".
 LAUNCH=$WORK/launch/medguard-exec
 TRUSTED_EXEC=$WORK/launch/trusted-exec
+RUN_JOB_BUILT=$REPO/build/guest/mg_run_job
 LAUNCHER_POLICY=$WORK/launch/launcher.policy
 setup_launcher() {
 	mkdir -p "$WORK/launch"
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/launch/launcher.key" 2>/dev/null
 	openssl pkey -in "$WORK/launch/launcher.key" -pubout -out "$WORK/launch/launcher.pub" 2>/dev/null
 	cp "$REPO/build/medguard-exec" "$LAUNCH"
-	cp "$REPO/build/medguard-exec" "$TRUSTED_EXEC"
+	cp "$RUN_JOB_BUILT" "$TRUSTED_EXEC"
 	"$MEDGUARD" sign "$LAUNCH" --key "$WORK/launch/launcher.key" >/dev/null
 	"$MEDGUARD" sign "$TRUSTED_EXEC" --key "$WORK/launch/launcher.key" >/dev/null
 	cat >"$LAUNCHER_POLICY" <<POLICY

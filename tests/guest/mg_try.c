@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -18,7 +19,9 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
+#include <time.h>
 
 static int open_how(const char *path, int flags)
 {
@@ -43,6 +46,97 @@ static int open_by_handle(const char *path, const char *mount_dir, int flags)
 	}
 	free(handle);
 	return fd;
+}
+
+/*
+ * Opens PATH through a file handle taken before the dentry cache was
+ * dropped: on a disk filesystem the kernel then builds a disconnected
+ * dentry, whose parent is itself, for the inode.
+ */
+static int open_by_cold_handle(const char *path, const char *mount_dir, int flags)
+{
+	struct file_handle *handle = malloc(sizeof(*handle) + MAX_HANDLE_SZ);
+	int mount_id, mount_fd = -1, caches, fd = -1;
+
+	if (!handle)
+		return -1;
+	handle->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, handle, &mount_id, 0) == 0 &&
+	    (mount_fd = open(mount_dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+		sync();
+		caches = open("/proc/sys/vm/drop_caches", O_WRONLY);
+		if (caches >= 0) {
+			if (write(caches, "2", 1) < 0)
+				perror("drop_caches");
+			close(caches);
+		}
+		fd = open_by_handle_at(mount_fd, handle, flags);
+	}
+	if (mount_fd >= 0)
+		close(mount_fd);
+	free(handle);
+	return fd;
+}
+
+/* A name NEW_PATH, outside the tree, for the inode behind a cold handle (linkat AT_EMPTY_PATH). */
+static int link_cold_handle(const char *path, const char *new_path)
+{
+	char mount_dir[4096];
+	char *slash;
+	int fd, result;
+
+	snprintf(mount_dir, sizeof(mount_dir), "%s", new_path);
+	slash = strrchr(mount_dir, '/');
+	if (slash)
+		slash[slash == mount_dir] = '\0';
+	fd = open_by_cold_handle(path, mount_dir, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	result = linkat(fd, "", AT_FDCWD, new_path, AT_EMPTY_PATH);
+	close(fd);
+	return result;
+}
+
+/* Sets the immutable flag through FD: trusted writers are then refused by the filesystem. */
+static int set_immutable(int fd)
+{
+	int flags;
+
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags))
+		return -1;
+	flags |= FS_IMMUTABLE_FL;
+	return ioctl(fd, FS_IOC_SETFLAGS, &flags);
+}
+
+/*
+ * Gives PATH back the change time SECONDS.NANOSECONDS: the clock set to it,
+ * a chmod within the same clock tick. Tried a few times; -1 with errno
+ * when the clock may not be set.
+ */
+static int forge_ctime(const char *path, const char *when)
+{
+	struct timespec target = { 0 }, now;
+	struct stat st;
+	char *dot;
+	int i;
+
+	target.tv_sec = strtoll(when, &dot, 10);
+	if (*dot == '.')
+		target.tv_nsec = strtol(dot + 1, NULL, 10);
+	for (i = 0; i < 50; i++) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (clock_settime(CLOCK_REALTIME, &target))
+			return -1;
+		if (stat(path, &st) || chmod(path, st.st_mode & 07777)) {
+			clock_settime(CLOCK_REALTIME, &now);
+			return -1;
+		}
+		clock_settime(CLOCK_REALTIME, &now);
+		if (stat(path, &st) == 0 && st.st_ctim.tv_sec == target.tv_sec && st.st_ctim.tv_nsec == target.tv_nsec)
+			return 0;
+	}
+	errno = EAGAIN;
+	return -1;
 }
 
 static int read_all(int fd)
@@ -126,14 +220,15 @@ static int done(int fd, int (*then)(int))
  * later): whatever the lineage did in between applies to a file it already
  * holds open.
  */
-/* Opens PATH, waits until the file FLAG exists, then writes or reads: a stop that came in between holds. */
-static int use_later(const char *path, const char *flag, bool writing)
+/* Opens PATH with FLAGS, waits until the file FLAG exists, then writes or reads: a stop that came in between holds. */
+static int use_later(const char *path, const char *flag, int flags)
 {
-	int fd = open(path, writing ? O_WRONLY : O_RDONLY), i;
+	bool writing = (flags & O_ACCMODE) != O_RDONLY;
+	int fd = open(path, flags), i;
 
 	if (fd < 0)
 		return -1;
-	for (i = 0; i < 300 && access(flag, F_OK); i++)
+	for (i = 0; i < 6000 && access(flag, F_OK); i++)
 		usleep(100000);
 	return done(fd, writing ? write_some : read_all);
 }
@@ -269,9 +364,13 @@ static int run(const char *op, const char *path, const char *arg)
 	if (!strcmp(op, "write-text"))
 		return done(open(path, O_WRONLY), write_text);
 	if (!strcmp(op, "write-later") && arg)
-		return use_later(path, arg, true);
+		return use_later(path, arg, O_WRONLY);
+	if (!strcmp(op, "append-later") && arg)
+		return use_later(path, arg, O_WRONLY | O_APPEND);
 	if (!strcmp(op, "read-later") && arg)
-		return use_later(path, arg, false);
+		return use_later(path, arg, O_RDONLY);
+	if (!strcmp(op, "open-read"))
+		return done(open(path, O_RDONLY), NULL);
 	if (!strcmp(op, "append"))
 		return done(open(path, O_WRONLY | O_APPEND), write_some);
 	if (!strcmp(op, "trunc"))
@@ -282,6 +381,18 @@ static int run(const char *op, const char *path, const char *arg)
 		return done(open_how(path, O_RDONLY), read_all);
 	if (!strcmp(op, "handle-read"))
 		return done(open_by_handle(path, arg ? arg : "/", O_RDONLY), read_all);
+	if (!strcmp(op, "cold-handle-read"))
+		return done(open_by_cold_handle(path, arg ? arg : "/", O_RDONLY), read_all);
+	if (!strcmp(op, "cold-handle-write"))
+		return done(open_by_cold_handle(path, arg ? arg : "/", O_WRONLY), write_some);
+	if (!strcmp(op, "cold-handle-link") && arg)
+		return link_cold_handle(path, arg);
+	if (!strcmp(op, "set-immutable"))
+		return done(open(path, O_RDONLY | O_NONBLOCK), set_immutable);
+	if (!strcmp(op, "ioctl-open"))
+		return done(open(path, O_ACCMODE | O_NONBLOCK), set_immutable);
+	if (!strcmp(op, "forge-ctime") && arg)
+		return forge_ctime(path, arg);
 	if (!strcmp(op, "truncate"))
 		return truncate(path, 0);
 	if (!strcmp(op, "ftruncate"))

@@ -143,12 +143,10 @@ done
 echo "# SHA-256 allowlist: <digest>  <path>" >/etc/medguard/allowlist.sha256
 install -m 755 "$REPO/build/medguard-exec" "$ADMIN"
 "$MEDGUARD" sign "$ADMIN" --key "$WORK/it-release.key" >/dev/null
-# The test's own helpers, as IT would install them: a copy of the launcher
-# that is no launcher (signed, it starts a packaged tool as a trusted
-# process: the restore steps), the same signed with the backup key (the
-# damage meter's find and sha256sum), and a copy of cp signed by IT (the
-# signed-tool attack).
-install -m 755 "$REPO/build/medguard-exec" /usr/local/sbin/mg-trusted-exec
+# The test's own helpers, as IT would install them: a job runner (signed,
+# it starts a packaged tool as a trusted process: the restore steps), and a
+# copy of cp signed by IT (the signed-tool attack).
+install -m 755 "$RUN_JOB_BUILT" /usr/local/sbin/mg-trusted-exec
 "$MEDGUARD" sign /usr/local/sbin/mg-trusted-exec --key "$WORK/it-release.key" >/dev/null
 cp "$(readlink -f /usr/bin/cp)" "$bin/cp-signed"
 "$MEDGUARD" sign "$bin/cp-signed" --key "$WORK/it-release.key" >/dev/null

@@ -128,15 +128,15 @@ SIGNED=/usr/local/sbin/mg-release-tool
 install_try "$SIGNED" it-release
 ALLOWED=$BIN/allowlisted
 install_try "$ALLOWED"
-# The policy's launcher, installed and signed as the policy says; and a copy
-# of it signed by it-release that is no launcher (a trusted program of the
-# policy), for programs trusted by the allowlist or packages, which the
-# launcher alone does not start trusted.
+# The policy's launcher, installed and signed as the policy says; and a job
+# runner signed by it-release (a trusted program of the policy), for
+# programs trusted by the allowlist or packages, which the launcher alone
+# does not start trusted.
 ADMIN=/usr/local/sbin/medguard-exec
 install -m 755 "$REPO/build/medguard-exec" "$ADMIN"
 "$MEDGUARD" sign "$ADMIN" --key "$WORK/it-release.key" >/dev/null
 ADMIN_TRUSTED_EXEC=/usr/local/sbin/mg-trusted-exec
-install -m 755 "$REPO/build/medguard-exec" "$ADMIN_TRUSTED_EXEC"
+install -m 755 "$RUN_JOB_BUILT" "$ADMIN_TRUSTED_EXEC"
 "$MEDGUARD" sign "$ADMIN_TRUSTED_EXEC" --key "$WORK/it-release.key" >/dev/null
 admin_trusted() { "$ADMIN" "$ADMIN_TRUSTED_EXEC" "$@"; }
 sha256sum "$ALLOWED" >/etc/medguard/allowlist.sha256

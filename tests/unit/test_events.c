@@ -170,6 +170,10 @@ static void test_event_provenance(void)
 	event.tree_id = MG_TREE_UNKNOWN;
 	mg_event_to_json(&event, &names, line, sizeof(line));
 	ASSERT_HAS(line, "\"rule\":\"fail closed: the file lies deeper", "a walk that ran out says so");
+
+	event.rule_index = MG_RULE_DISCONNECTED;
+	mg_event_to_json(&event, &names, line, sizeof(line));
+	ASSERT_HAS(line, "\"rule\":\"fail closed: the file was reached by no path", "a disconnected dentry says so");
 }
 
 int main(void)

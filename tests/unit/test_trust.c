@@ -189,8 +189,52 @@ static void test_signed_files(void)
 	ASSERT_EQ(key.ino, st.st_ino, "inode");
 	ASSERT_EQ(trust.ctime_sec, st.st_ctim.tv_sec, "ctime seconds");
 	ASSERT_EQ(trust.ctime_nsec, st.st_ctim.tv_nsec, "ctime nanoseconds");
-	ASSERT_EQ(trust.pad, 0, "pad zeroed");
+	ASSERT_EQ(trust.flags, 0, "no flags for a file that is no launcher");
 	ASSERT_EQ(mg_trust_evaluate(ctx, ec_file, &key, &trust), MG_TRUST_SIGNATURE, "without explanation");
+}
+
+/* A launcher is its content: a signed copy anywhere is marked, a signed other file is not. */
+static void test_launcher_by_content(void)
+{
+	const char *launcher = file_with("launcher", "#!/bin/sh\nexec \"$@\"\n", 0755);
+	const char *copy = file_with("launcher-copy", "#!/bin/sh\nexec \"$@\"\n", 0755);
+	const char *job = file_with("job", "#!/bin/sh\necho job\n", 0755);
+	const char *launchers[] = { launcher };
+	const char *missing[] = { fixture_path("no-such-launcher") };
+	struct mg_trust_sources sources = policy;
+	const unsigned char (*sha256)[32];
+	struct mg_trust_ctx *with_launcher, *refused;
+	char *text;
+	FILE *diag;
+	struct mg_trust_key key;
+	struct mg_trust trust;
+
+	ASSERT_EQ(sign_with(launcher, "ec") | sign_with(copy, "ec") | sign_with(job, "ec"), 0, "all signed");
+	sources.launchers = launchers;
+	sources.nlaunchers = 1;
+	with_launcher = mg_trust_ctx_new_at(&sources, admindir, stdout);
+	ASSERT_TRUE(with_launcher != NULL, "a context with a launcher");
+	if (!with_launcher)
+		return;
+	ASSERT_EQ(mg_trust_ctx_launchers(with_launcher, &sha256), 1, "one launcher digest");
+	ASSERT_EQ(mg_trust_evaluate(with_launcher, launcher, &key, &trust), MG_TRUST_SIGNATURE, "the launcher: signed");
+	ASSERT_EQ(trust.flags, MG_TRUST_LAUNCHER, "the launcher is a launcher");
+	ASSERT_EQ(mg_trust_evaluate(with_launcher, copy, &key, &trust), MG_TRUST_SIGNATURE, "its copy: signed");
+	ASSERT_EQ(trust.flags, MG_TRUST_LAUNCHER, "its signed copy is a launcher too");
+	ASSERT_EQ(mg_trust_evaluate(with_launcher, job, &key, &trust), MG_TRUST_SIGNATURE, "a job: signed");
+	ASSERT_EQ(trust.flags, 0, "a signed job is no launcher");
+	mg_trust_ctx_free(with_launcher);
+
+	sources.launchers = missing;
+	diag = fopen(fixture_path("launcher-diag"), "w");
+	refused = mg_trust_ctx_new_at(&sources, admindir, diag);
+	fclose(diag);
+	ASSERT_TRUE(refused == NULL, "a launcher that cannot be read is refused");
+	mg_trust_ctx_free(refused);
+	text = read_text(fixture_path("launcher-diag"));
+	ASSERT_TRUE(text && strstr(text, "cannot read launcher") && strstr(text, "install it or remove its declaration"),
+		    "one line that says what to do");
+	free(text);
 }
 
 static void test_allowlisted_files(void)
@@ -654,6 +698,7 @@ int main(void)
 	RUN(test_ctx_reports_every_bad_source);
 	RUN(test_ctx_warns_of_dpkg_problems);
 	RUN(test_signed_files);
+	RUN(test_launcher_by_content);
 	RUN(test_allowlisted_files);
 	RUN(test_packaged_files);
 	RUN(test_untrusted_files);

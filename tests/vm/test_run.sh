@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The guest runner's own tests, as TAP: a KVM that opens but cannot run a
-# guest, the one retry of a boot that fails before the command starts, and
-# no retry for a kernel failure while the command runs. Real boots of the
+# guest, the one retry of a boot that fails before the command starts, no
+# retry for a kernel failure while the command runs, /srv on a fresh ext4
+# disk that is gone once the runner exits, and a command that is not
+# chrooted, so that it may make user namespaces. Real boots of the
 # 6.1 guest under TCG, with a QEMU wrapper where a fault must be faked.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -91,5 +93,22 @@ if [ "$status" -eq 125 ] && grep -q 'FAIL: guest kernel .* oopsed' "$work/late-o
 	ok "a kernel failure while the command runs fails the run and is not retried"
 else
 	not_ok "late oops not retried (exit $status: $(tail -n 3 "$work/late-oops.out" | tr '\n' ' '))"
+fi
+runner srv-disk MEDGUARD_VM_QEMU="$work/qemu-logging" MEDGUARD_VM_ACCEL=tcg -- \
+	sh -c 'findmnt -n -o FSTYPE,SOURCE /srv && [ "$(ls -A /srv)" = lost+found ]'
+disk=$(tail -n 1 "$work/qemu-calls" | grep -o 'file=[^,]*' | cut -d= -f2)
+if [ "$status" -eq 0 ] && grep -qE '^ext4 +/dev/vda$' "$work/srv-disk.out" &&
+	[ -n "$disk" ] && [ ! -e "$disk" ]; then
+	ok "/srv is an empty ext4 disk on /dev/vda, and its image is removed when the runner exits"
+else
+	not_ok "/srv on ext4 (exit $status, image '$disk': $(tail -n 3 "$work/srv-disk.out" | tr '\n' ' '))"
+fi
+# The kernel refuses a user namespace to a chrooted process, even root's.
+runner userns MEDGUARD_VM_ACCEL=tcg -- \
+	sh -c 'setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Ur id -u'
+if [ "$status" -eq 0 ] && grep -qx 0 "$work/userns.out"; then
+	ok "the command is not chrooted: an unprivileged user makes a user namespace and is root in it"
+else
+	not_ok "user namespaces in the guest (exit $status: $(tail -n 3 "$work/userns.out" | tr '\n' ' '))"
 fi
 echo "1..$n"

@@ -137,18 +137,28 @@ static void report_lost_events(struct daemon *daemon)
 static struct mg_trust_ctx *trust_of(struct daemon *daemon, const struct mg_policy *policy)
 {
 	struct mg_trust_source_key *keys = calloc(policy->nkeys ? policy->nkeys : 1, sizeof(*keys));
+	const char *launchers[MG_MAX_LAUNCHERS];
 	struct mg_trust_sources sources = {
 		.keys = keys,
 		.nkeys = policy->nkeys,
 		.allowlists = (const char *const *)policy->allowlists,
 		.nallowlists = policy->nallowlists,
 		.trust_packages = policy->trust_packages,
+		.launchers = launchers,
 	};
 	struct mg_trust_ctx *ctx;
 
 	if (!keys) {
 		fprintf(stderr, "medguard: cannot load trust sources: out of memory\n");
 		return NULL;
+	}
+	for (size_t i = 0; i < policy->nprograms; i++) {
+		const struct mg_policy_program *program = &policy->programs[i];
+
+		if (!(program->flags & MG_PROGRAM_LAUNCHER))
+			continue;
+		for (size_t j = 0; j < program->nexes && sources.nlaunchers < MG_MAX_LAUNCHERS; j++)
+			launchers[sources.nlaunchers++] = program->exes[j];
 	}
 	for (size_t i = 0; i < policy->nkeys; i++)
 		keys[i] = (struct mg_trust_source_key){ .name = policy->keys[i].name, .path = policy->keys[i].path,
@@ -333,6 +343,15 @@ static bool stop_now(struct daemon *daemon)
 	return false;
 }
 
+/* What the module verifies as a launcher's content is marked a launcher, as the daemon marks it. */
+static void tell_module_launchers(struct daemon *daemon)
+{
+	const unsigned char (*sha256)[32];
+	size_t n = mg_trust_ctx_launchers(daemon->trust, &sha256);
+
+	mg_kfuncs_set_launchers(daemon->exec_trust, sha256, n);
+}
+
 static void reload(struct daemon *daemon)
 {
 	char detail[512];
@@ -366,6 +385,7 @@ static void reload(struct daemon *daemon)
 			strerror(errno));
 	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
 		say(daemon, "module-keys-stale", detail);
+	tell_module_launchers(daemon);
 	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
 	write_status(daemon);
 	say(daemon, "reloaded", daemon->policy_file);
@@ -385,13 +405,15 @@ static void attach_exec_trust(struct daemon *daemon)
 		return;
 	}
 	daemon->exec_trust = mg_kfuncs_attach_exec_trust(mg_loader_trust_fd(daemon->loader), stderr);
+	tell_module_launchers(daemon);
 }
 
 /*
- * The daemon's own files, beyond the policy's: its executable and the
- * trust cache (a forged digest there would trust a program).
+ * The daemon's own files, beyond the policy's: its executable, the trust
+ * cache (a forged digest there would trust a program) and the module's
+ * key file (a key added there would sign programs as the policy's).
  */
-static void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *anchors[3])
+static void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *anchors[4])
 {
 	ssize_t len = readlink("/proc/self/exe", exe, PATH_MAX - 1);
 	size_t n = 0;
@@ -404,13 +426,14 @@ static void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *
 	dirname(cache_dir);
 	if (mkdir(cache_dir, 0700) == 0 || errno == EEXIST)
 		anchors[n++] = cache_dir;
+	anchors[n++] = MEDGUARD_SECURITYFS_DIR;
 	anchors[n] = NULL;
 }
 
 int mg_daemon_run(const struct mg_daemon_options *options)
 {
 	static char exe[PATH_MAX], cache_dir[PATH_MAX];
-	static const char *anchors[3];
+	static const char *anchors[4];
 	struct mg_loader_options loader_options = { .pin = true, .log = stderr, .anchors = anchors };
 	struct daemon daemon = { .out = stdout, .mode_override = options->mode_override,
 				 .policy_file = options->policy_file, .syslog = options->syslog };

@@ -158,6 +158,10 @@ static const char *rule_text(const struct mg_event *event, const struct mg_polic
 {
 	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_TOO_DEEP)
 		return "fail closed: the file lies deeper than the walk to its records root reaches";
+	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_DISCONNECTED)
+		return "fail closed: the file was reached by no path (a handle on a cold cache, or a stacked filesystem)";
+	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_MEMORY)
+		return "self-protection: kernel memory and trusted processes' memory are not for the untrusted";
 	if (event->kind == MG_EVENT_ACCESS && event->rule_index == MG_RULE_SELF_PROTECTION)
 		return "self-protection: medguard's own files change only by the daemon, or after 'medguard unlock'";
 	if (!tree)

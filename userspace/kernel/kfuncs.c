@@ -30,7 +30,7 @@ static_assert(MEDGUARD_SIG_UNKNOWN_KEY == (int)MG_IMASIG_UNKNOWN_KEY, "status va
 static_assert(MEDGUARD_SIG_BAD_SIGNATURE == (int)MG_IMASIG_BAD_SIGNATURE, "status values");
 static_assert(MEDGUARD_SIG_NSTATUS == (int)MG_IMASIG_NSTATUS, "status values");
 static_assert(MEDGUARD_IMA_XATTR_MAX_BYTES == MG_IMASIG_MAX_XATTR_BYTES, "the same longest signature");
-static_assert(sizeof(struct medguard_file_trust) == 48, "struct medguard_file_trust layout");
+static_assert(sizeof(struct medguard_file_trust) == 80, "struct medguard_file_trust layout");
 static_assert(sizeof(struct medguard_key_record) == 24, "struct medguard_key_record layout");
 
 struct mg_exec_trust {
@@ -38,6 +38,21 @@ struct mg_exec_trust {
 	struct bpf_link *links[5]; /* three that forget, two that judge */
 	size_t nlinks;
 };
+
+void mg_kfuncs_set_launchers(struct mg_exec_trust *exec_trust, const unsigned char (*sha256)[32], size_t n)
+{
+	struct medguard_kfuncs__bss *bss;
+
+	if (!exec_trust)
+		return;
+	bss = exec_trust->skel->bss;
+	if (n > MG_MAX_LAUNCHERS)
+		n = MG_MAX_LAUNCHERS;
+	/* Fewer first, so that the programs never compare with a digest half written. */
+	bss->nlaunchers = 0;
+	memcpy(bss->launcher_sha256, sha256, n * 32);
+	__atomic_store_n(&bss->nlaunchers, (__u32)n, __ATOMIC_RELEASE);
+}
 
 bool mg_kfuncs_module_loaded(void)
 {

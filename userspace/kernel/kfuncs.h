@@ -66,6 +66,9 @@ struct mg_exec_trust;
  */
 struct mg_exec_trust *mg_kfuncs_attach_exec_trust(int trust_map_fd, FILE *log);
 
+/* Tells the exec-trust programs the SHA-256 of each launcher file (at most MG_MAX_LAUNCHERS). */
+void mg_kfuncs_set_launchers(struct mg_exec_trust *exec_trust, const unsigned char (*sha256)[32], size_t n);
+
 /* Detaches the programs; the entries they made stay in the map. NULL is fine. */
 void mg_kfuncs_detach_exec_trust(struct mg_exec_trust *exec_trust);
 

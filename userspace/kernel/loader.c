@@ -63,6 +63,8 @@ static int select_programs(struct medguard *skel, FILE *log)
 	}
 	if (mg_lsm_hook_arity(vmlinux, "file_truncate") < 0)
 		bpf_program__set_autoload(skel->progs.mg_file_truncate, false);
+	if (mg_lsm_hook_arity(vmlinux, "file_ioctl_compat") < 0)
+		bpf_program__set_autoload(skel->progs.mg_file_ioctl_compat, false);
 	/* mg_bpf reads its verdict as the fourth argument: only where the hook has three. */
 	if (mg_lsm_hook_arity(vmlinux, "bpf") != 3)
 		bpf_program__set_autoload(skel->progs.mg_bpf, false);

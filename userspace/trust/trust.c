@@ -24,7 +24,15 @@ struct mg_trust_ctx {
 	struct mg_allowlist *allowlist;
 	struct mg_dpkg *dpkg; /* NULL without trust_packages */
 	struct mg_digest_cache *cache; /* the caller's, or NULL */
+	unsigned char launcher_sha256[MG_MAX_LAUNCHERS][32];
+	size_t nlaunchers;
 };
+
+size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned char (**sha256)[32])
+{
+	*sha256 = (const unsigned char (*)[32])ctx->launcher_sha256;
+	return ctx->nlaunchers;
+}
 
 void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache)
 {
@@ -95,6 +103,43 @@ void mg_trust_ctx_free(struct mg_trust_ctx *ctx)
 	free(ctx);
 }
 
+/* Adds the SHA-256 of the launcher at PATH to CTX; 0, or -1 after saying why. */
+static int launcher_digest(struct mg_trust_ctx *ctx, const char *path, FILE *diag)
+{
+	const EVP_MD *sha256[] = { EVP_sha256() };
+	unsigned char digest[1][EVP_MAX_MD_SIZE];
+	struct stat st;
+	int fd, ret;
+
+	if (ctx->nlaunchers == MG_MAX_LAUNCHERS) {
+		diag_line(diag, "medguard: more than %d launcher files; name fewer launchers", MG_MAX_LAUNCHERS);
+		return -1;
+	}
+	fd = mg_trust_open(path, &st);
+	if (fd < 0) {
+		diag_line(diag, "medguard: cannot read launcher %s: %s; install it or remove its declaration", path,
+			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		return -1;
+	}
+	ret = mg_trust_hash_fd(fd, &st, sha256, 1, digest);
+	close(fd);
+	if (ret) {
+		diag_line(diag, "medguard: cannot read launcher %s: %s", path, strerror(-ret));
+		return -1;
+	}
+	memcpy(ctx->launcher_sha256[ctx->nlaunchers++], digest[0], 32);
+	return 0;
+}
+
+/* Whether SHA256 is the content of a launcher CTX knows. */
+static bool is_launcher_content(const struct mg_trust_ctx *ctx, const unsigned char *sha256)
+{
+	for (size_t i = 0; i < ctx->nlaunchers; i++)
+		if (!memcmp(ctx->launcher_sha256[i], sha256, 32))
+			return true;
+	return false;
+}
+
 struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_trust_sources *sources, const char *dpkg_admindir,
 					 FILE *diag)
 {
@@ -120,6 +165,10 @@ struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_trust_sources *sources,
 			diag_line(diag, "%s", err);
 			failed = true;
 		}
+	}
+	for (size_t i = 0; i < sources->nlaunchers && !failed; i++) {
+		if (launcher_digest(ctx, sources->launchers[i], diag))
+			failed = true;
 	}
 	if (sources->trust_packages) {
 		ctx->dpkg = mg_dpkg_load(dpkg_admindir, err, sizeof(err));
@@ -455,6 +504,8 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 		if (sig_status == MG_IMASIG_VALID) {
 			trust->source = MG_TRUST_SIGNATURE;
 			trust->key_id = signer->key_id;
+			if (sig.hash_algo == MG_IMA_HASH_SHA256 && is_launcher_content(ctx, digests[sig_slot]))
+				trust->flags |= MG_TRUST_LAUNCHER;
 			explain(why, why_size, "signed by key %s (keyid %08x)", signer->name, sig.keyid);
 			ret = MG_TRUST_SIGNATURE;
 			goto cleanup;

@@ -47,6 +47,12 @@ struct mg_trust_sources {
 	const char *const *allowlists; /* SHA-256 allowlist files */
 	size_t nallowlists;
 	bool trust_packages; /* trust files of installed Debian packages */
+	/*
+	 * The files the policy's `launcher` declarations name: a file with the
+	 * same content, wherever it lies, is a launcher (MG_TRUST_LAUNCHER).
+	 */
+	const char *const *launchers;
+	size_t nlaunchers;
 };
 
 /*
@@ -73,6 +79,8 @@ const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx);
 const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
 /* The keys the sources named. */
 const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx);
+/* The SHA-256 of each launcher file the sources named; how many. */
+size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned char (**sha256)[32]);
 
 
 /*
