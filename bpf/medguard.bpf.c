@@ -808,7 +808,33 @@ static __always_inline bool is_kernel_memory(struct file *file)
 	if (BPF_CORE_READ(dentry, d_parent) != BPF_CORE_READ(dentry, d_sb, s_root))
 		return false;
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	return name[0] == 'k' && name[1] == 'c' && name[2] == 'o' && name[3] == 'r' && name[4] == 'e' && !name[5];
+	return !bpf_strncmp(name, sizeof(name), "kcore");
+}
+
+/*
+ * /proc/sys/kernel/core_pattern: where every core dump goes. Pointed at a
+ * file, it turns a trusted process's crash into a copy of what it read.
+ */
+static __always_inline bool is_core_pattern(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	char name[16] = {}, parent[8] = {};
+
+	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	bpf_probe_read_kernel_str(parent, sizeof(parent), BPF_CORE_READ(dentry, d_parent, d_name.name));
+	return !bpf_strncmp(name, sizeof(name), "core_pattern") && !bpf_strncmp(parent, sizeof(parent), "kernel");
+}
+
+/* The memory of the kernel and of trusted processes, while the daemon is guarded: refused to the untrusted. */
+static __always_inline bool reaches_memory(struct file *file)
+{
+	if (!daemon_guarded || task_exempt())
+		return false;
+	if (is_kernel_memory(file))
+		return true;
+	return (file->f_mode & FMODE_WRITE) && !label_trusted(current_label()) && is_core_pattern(file);
 }
 
 SEC("lsm/file_open")
@@ -818,7 +844,7 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 
 	if (ret)
 		return ret;
-	if (daemon_guarded && is_kernel_memory(file) && !task_exempt()) {
+	if (reaches_memory(file)) {
 		count(MG_COUNTER_DENIED);
 		emit(MG_EVENT_ACCESS, MG_OP_READ, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, current_label(),
 		     file->f_path.dentry, 0);

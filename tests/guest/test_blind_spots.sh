@@ -183,6 +183,7 @@ fi
 # 8. Memory: the kernel's, and that of trusted processes.
 expect "blind spots: /proc/kcore is refused" 1 "$bin/unsigned" open-read /proc/kcore
 expect "blind spots: /dev/mem is refused" 1 "$bin/unsigned" open-read /dev/mem
+expect_denied "blind spots: core dumps are not pointed at a file" sh -c 'echo /srv/blind-core >/proc/sys/kernel/core_pattern'
 "$LAUNCH" "$bin/signed" hold "$records/patient-1.txt" 60 >/dev/null 2>&1 &
 holder=$!
 sleep 2
