@@ -537,18 +537,27 @@ int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *in
 		return 0;
 	if (task_is_guarded_daemon(target))
 		return -EPERM;
-	if (sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) && untrusted_reaches_trusted(target))
+	if (sig > 0 && sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) && untrusted_reaches_trusted(target))
 		return refuse_memory_of(MG_OP_READ);
 	return 0;
 }
 
-/* A signal through SIGIO (F_SETOWN, F_SETSIG on a file another task owns) does not pass task_kill. */
+/*
+ * A signal through SIGIO (F_SETOWN, F_SETSIG on a file another task owns)
+ * does not pass task_kill. Whoever set it up is not known here: a
+ * core-dumping signal, which I/O never needs, reaches no trusted task.
+ */
 SEC("lsm/file_send_sigiotask")
 int BPF_PROG(mg_file_send_sigiotask, struct task_struct *target, struct fown_struct *fown, int sig, int ret)
 {
 	if (ret)
 		return ret;
-	return task_is_guarded_daemon(target) ? -EPERM : 0;
+	if (task_is_guarded_daemon(target))
+		return -EPERM;
+	if (sig > 0 && sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) &&
+	    label_trusted(bpf_task_storage_get(&mg_labels, target, 0, 0)))
+		return -EPERM;
+	return 0;
 }
 
 /* Nor may others starve it: limits, priority, scheduling class and I/O priority are its own. */
@@ -1098,18 +1107,25 @@ int BPF_PROG(mg_inode_removexattr, void *idmap, struct dentry *dentry, const cha
 }
 
 /*
- * The inode flags (FS_IOC_SETFLAGS: immutable, append-only, no-dump) and
- * their xfs form (FS_IOC_FSSETXATTR) change a record without a write:
- * setting the immutable flag on records stops every trusted writer. They
- * are the tree's setattr, through whatever descriptor, of whatever mode.
+ * The ioctls that change a record, or what may be written into a tree,
+ * without a write: the inode flags (FS_IOC_SETFLAGS: immutable,
+ * append-only) and their xfs form (FS_IOC_FSSETXATTR), which would stop
+ * every trusted writer; an encryption policy on a directory
+ * (FS_IOC_SET_ENCRYPTION_POLICY), under which what trusted services write
+ * is encrypted with a key its setter holds; fs-verity (FS_IOC_ENABLE_VERITY),
+ * which makes a file read-only for good. They are the tree's setattr,
+ * through whatever descriptor, of whatever mode.
  */
 #define FS_IOC_SETFLAGS 0x40086602u
 #define FS_IOC32_SETFLAGS 0x40046602u
 #define FS_IOC_FSSETXATTR 0x401c5820u
+#define FS_IOC_SET_ENCRYPTION_POLICY 0x800c6613u
+#define FS_IOC_ENABLE_VERITY 0x40806685u
 
 static __always_inline int check_ioctl(struct file *file, unsigned int cmd)
 {
-	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR)
+	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
+	    cmd != FS_IOC_SET_ENCRYPTION_POLICY && cmd != FS_IOC_ENABLE_VERITY)
 		return 0;
 	return check_file(file, MG_OP_SETATTR, MG_SIGNAL_NONE);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -137,6 +138,36 @@ static int forge_ctime(const char *path, const char *when)
 	}
 	errno = EAGAIN;
 	return -1;
+}
+
+/* An encryption policy on the directory FD (a key the caller would hold): refused or not, never applied here. */
+static int set_encryption_policy(int fd)
+{
+	struct fscrypt_policy_v1 policy = { .version = FSCRYPT_POLICY_V1,
+					    .contents_encryption_mode = FSCRYPT_MODE_AES_256_XTS,
+					    .filenames_encryption_mode = FSCRYPT_MODE_AES_256_CTS };
+
+	return ioctl(fd, FS_IOC_SET_ENCRYPTION_POLICY, &policy);
+}
+
+/*
+ * Has the kernel send SIGNAL to process PID through SIGIO: F_SETOWN and
+ * F_SETSIG on a pipe of our own, then data on it. 0 once it was sent; the
+ * caller looks at whether PID got it.
+ */
+static int sigio_signal(const char *pid, int signal)
+{
+	int pipe_fds[2], result = -1;
+
+	if (pipe(pipe_fds))
+		return -1;
+	if (fcntl(pipe_fds[0], F_SETOWN, atoi(pid)) == 0 && fcntl(pipe_fds[0], F_SETSIG, signal) == 0 &&
+	    fcntl(pipe_fds[0], F_SETFL, O_ASYNC) == 0 && write(pipe_fds[1], "x", 1) == 1)
+		result = 0;
+	usleep(200000);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+	return result;
 }
 
 static int read_all(int fd)
@@ -391,6 +422,10 @@ static int run(const char *op, const char *path, const char *arg)
 		return done(open(path, O_RDONLY | O_NONBLOCK), set_immutable);
 	if (!strcmp(op, "ioctl-open"))
 		return done(open(path, O_ACCMODE | O_NONBLOCK), set_immutable);
+	if (!strcmp(op, "set-encryption-policy"))
+		return done(open(path, O_RDONLY | O_DIRECTORY), set_encryption_policy);
+	if (!strcmp(op, "sigio-segv"))
+		return sigio_signal(path, SIGSEGV);
 	if (!strcmp(op, "forge-ctime") && arg)
 		return forge_ctime(path, arg);
 	if (!strcmp(op, "truncate"))

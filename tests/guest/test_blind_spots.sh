@@ -13,6 +13,15 @@ bin=/srv/blind-bin
 outside=/srv/blind-outside
 mkdir -p "$records" "$readable" "$upper_records" "$bin" "$outside" /srv/blind-ovwork
 mkdir -p "$tmpfs_records"
+# Records on xfs too, on a loop device over a file of the ext4 disk.
+xfs_records= xfs_policy=
+if command -v mkfs.xfs >/dev/null && modprobe -a loop xfs 2>/dev/null && truncate -s 320M /srv/blind-xfs.img &&
+	mkfs.xfs -q /srv/blind-xfs.img && mkdir -p /srv/blind-xfs && mount -o loop /srv/blind-xfs.img /srv/blind-xfs; then
+	xfs_records=/srv/blind-xfs/records
+	mkdir -p "$xfs_records" /srv/blind-xfs/outside
+	echo "patient x" >"$xfs_records/patient-x.txt"
+	xfs_policy="records on-xfs \"$xfs_records\"; on on-xfs { allow signed all; deny unsigned all; }"
+fi
 for n in 1 2 3 4; do echo "patient $n" >"$records/patient-$n.txt"; done
 echo "patient t" >"$tmpfs_records/patient-t.txt"
 echo "patient r" >"$readable/patient-r.txt"
@@ -49,6 +58,7 @@ trust scan "$bin";
 records charts "$records";
 records readable "$readable";
 records on-tmpfs "$tmpfs_records";
+$xfs_policy
 records upper "$upper_records";
 on charts {
     allow signed all;
@@ -88,6 +98,12 @@ expect "blind spots: a cold file handle does not write a record" 1 \
 	"$bin/unsigned" cold-handle-write "$records/patient-3.txt" "$outside"
 expect "blind spots: a cold file handle gives a record no name outside its tree" 1 \
 	"$bin/unsigned" cold-handle-link "$records/patient-3.txt" "$outside/stolen-link"
+if [ -n "$xfs_records" ]; then
+	expect "blind spots: a cold file handle on xfs does not read a record" 1 \
+		"$bin/unsigned" cold-handle-read "$xfs_records/patient-x.txt" /srv/blind-xfs/outside
+else
+	skip "blind spots: a cold file handle on xfs does not read a record" "no xfs here (xfsprogs, the xfs module)"
+fi
 expect "blind spots: a file handle on tmpfs does not read a record either" 1 \
 	"$bin/unsigned" cold-handle-read "$tmpfs_records/patient-t.txt" /tmp
 wait_event '"rule":"fail closed: the file was reached by no path' >/dev/null &&
@@ -190,6 +206,8 @@ sleep 2
 expect_denied "blind spots: an untrusted task may not make a trusted one dump core" kill -SEGV "$holder"
 expect_denied "blind spots: an untrusted task may not raise a trusted one's core limit" \
 	prlimit --core=unlimited --pid "$holder"
+"$bin/unsigned" sigio-segv "$holder" >/dev/null 2>&1
+check "blind spots: a core-dumping signal through SIGIO does not reach a trusted process" kill -0 "$holder"
 kill -TERM "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
@@ -198,6 +216,8 @@ expect "blind spots: an open of access mode 3 sets no flag on a record" 1 \
 	"$bin/unsigned" ioctl-open "$records/patient-1.txt"
 expect "blind spots: a reader may not make a record immutable" 1 "$bin/unsigned" set-immutable "$readable/patient-r.txt"
 expect "blind spots: the reader still reads it" 0 "$bin/unsigned" read "$readable/patient-r.txt"
+expect "blind spots: a reader may not put an encryption policy on a records folder" 1 \
+	"$bin/unsigned" set-encryption-policy "$readable"
 check "blind spots: a trusted writer still writes the record" "$LAUNCH" "$bin/signed" write "$records/patient-1.txt"
 
 stop_medguard

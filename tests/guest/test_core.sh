@@ -54,8 +54,8 @@ if [ ! -f "$KMOD" ]; then
 elif insmod "$KMOD"; then
 	ok "core: medguard_kfuncs.ko loads into $KVER"
 	probe=$("$MEDGUARD" probe 2>&1)
-	if echo "$probe" | grep -q '^kfuncs abi 1 '; then
-		ok "core: kfunc medguard_kfunc_abi_version() returns 1 from an LSM program"
+	if echo "$probe" | grep -Eq '^kfuncs abi ([0-9]+) \(medguard expects \1\)'; then
+		ok "core: kfunc medguard_kfunc_abi_version() returns the version medguard expects, from an LSM program"
 	else
 		not_ok "core: kfunc abi version from an LSM program: $probe"
 	fi
