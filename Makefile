@@ -69,7 +69,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo bench bench-smoke clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-server demo bench bench-smoke clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -197,6 +197,22 @@ check-behaviour: all
 	done; \
 	echo "# summary table: $(BUILD)/test-results/behaviour-summary.txt"; \
 	cat $(BUILD)/test-results/behaviour-6.1.tap $(BUILD)/test-results/behaviour-6.12.tap | \
+		awk '/^ok/ && !/# SKIP/ { p++ } /^not ok/ { f++ } END { printf "%d passed, %d failed\n", p, f }'; \
+	exit $${status:-0}
+
+# The server suite (tests/guest/server/) in the systemd guest on 6.1 and
+# 6.12, one after the other. Not part of `make check` yet: its boot is
+# slower than the busybox guest's.
+check-server: all
+	@mkdir -p $(BUILD)/test-results
+	@for kernel in 6.1 6.12; do \
+		echo "# server suite on kernel $$kernel"; \
+		bash -o pipefail -c "tests/vm/run --systemd --kernel $$kernel --mem 2G --timeout 1800 -- \
+			bash tests/guest/server/run-suite | tee $(BUILD)/test-results/server-$$kernel.tap" || { \
+			status=1; echo "not ok - server suite on kernel $$kernel: the guest run failed or a test stopped early (see above)" | \
+				tee -a $(BUILD)/test-results/server-$$kernel.tap; }; \
+	done; \
+	cat $(BUILD)/test-results/server-6.1.tap $(BUILD)/test-results/server-6.12.tap | \
 		awk '/^ok/ && !/# SKIP/ { p++ } /^not ok/ { f++ } END { printf "%d passed, %d failed\n", p, f }'; \
 	exit $${status:-0}
 

@@ -2,9 +2,10 @@
 # The guest runner's own tests, as TAP: a KVM that opens but cannot run a
 # guest, the one retry of a boot that fails before the command starts, no
 # retry for a kernel failure while the command runs, /srv on a fresh ext4
-# disk that is gone once the runner exits, and a command that is not
-# chrooted, so that it may make user namespaces. Real boots of the
-# 6.1 guest under TCG, with a QEMU wrapper where a fault must be faked.
+# disk that is gone once the runner exits, a command that is not
+# chrooted, so that it may make user namespaces, and the systemd guest
+# (--systemd). Real boots of the 6.1 guest under TCG, with a QEMU wrapper
+# where a fault must be faked.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
@@ -15,14 +16,16 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 
-# runner NAME ENV... -- COMMAND...: runs the guest runner; output in $work/NAME.out, status in $status.
+# runner NAME ENV... -- [--RUNNER-OPTION...] COMMAND...: runs the guest
+# runner; output in $work/NAME.out, status in $status.
 runner() {
 	local name=$1
 	shift
-	local env=()
+	local env=() options=()
 	while [ "$1" != -- ]; do env+=("$1"); shift; done
 	shift
-	env MEDGUARD_VM_RUNNER=builtin "${env[@]}" tests/vm/run --kernel 6.1 --mem 512M --timeout 600 -- "$@" \
+	while [ "${1#--}" != "$1" ]; do options+=("$1"); shift; done
+	env MEDGUARD_VM_RUNNER=builtin "${env[@]}" tests/vm/run "${options[@]}" --kernel 6.1 --mem 512M --timeout 600 -- "$@" \
 		>"$work/$name.out" 2>&1
 	status=$?
 }
@@ -110,5 +113,17 @@ if [ "$status" -eq 0 ] && grep -qx 0 "$work/userns.out"; then
 	ok "the command is not chrooted: an unprivileged user makes a user namespace and is root in it"
 else
 	not_ok "user namespaces in the guest (exit $status: $(tail -n 3 "$work/userns.out" | tr '\n' ' '))"
+fi
+# The systemd guest: systemd is PID 1, the command's output streams, its
+# exit status comes back, and the guest's journal is kept on the host and
+# shown when the command fails.
+runner systemd MEDGUARD_VM_ACCEL=tcg -- --systemd \
+	sh -c 'echo "pid1=$(cat /proc/1/comm)"; logger -t medguard-runner-test "journal line $$"; journalctl --sync; exit 3'
+journal=$(grep -o "the guest's journal: [^;]*" "$work/systemd.out" | cut -d' ' -f4)
+if [ "$status" -eq 3 ] && grep -qx pid1=systemd "$work/systemd.out" && [ -n "$journal" ] &&
+	grep -q 'medguard-runner-test.*journal line' "$journal"; then
+	ok "--systemd: systemd is PID 1, the command's exit status comes back, and its journal is kept and shown"
+else
+	not_ok "--systemd (exit $status, journal '$journal': $(tail -n 3 "$work/systemd.out" | tr '\n' ' '))"
 fi
 echo "1..$n"
