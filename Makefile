@@ -13,7 +13,14 @@ KVER_6_1   := $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vm
 KVER_6_12  := $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vmlinuz-6.12.*-amd64))))
 KVERS      := $(strip $(KVER_6_1) $(KVER_6_12))
 # vmlinux.h comes from the newest guest kernel; CO-RE relocates it for older ones.
-BTF_SOURCE := /usr/src/linux-headers-$(KVER_6_12)/vmlinux
+# Without a 6.12 image (a package build: no /boot), from the newest 6.12
+# headers, which ship vmlinux (6.1's do not).
+BTF_SOURCE := $(if $(KVER_6_12),/usr/src/linux-headers-$(KVER_6_12)/vmlinux,$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*-amd64/vmlinux))))
+
+# The one place the version is written: `medguard --version` and
+# `medguard-exec --version` print it, and debian/rules refuses to package a
+# debian/changelog that says another.
+VERSION    := $(strip $(file <VERSION))
 
 # Quiet by default: one line a step. `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -112,10 +119,15 @@ userspace: $(BUILD)/medguard $(BUILD)/medguard-exec
 
 # Skeletons are order-only: a first build makes them before any object;
 # after that the .d files say which object includes which skeleton.
+# CPPFLAGS and LDFLAGS are empty but for a package build, where
+# dpkg-buildflags passes Debian's hardening flags in them.
 $(BUILD)/obj/%.o: userspace/%.c | $(SKELETONS)
 	$(say) CC $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cmd/main.o: VERSION
+$(BUILD)/obj/cmd/main.o: CPPFLAGS += -DMEDGUARD_VERSION='"$(VERSION)"'
 
 $(BUILD)/asan/%.o: userspace/%.c | $(SKELETONS)
 	$(say) CC-ASAN $@
@@ -130,12 +142,12 @@ $(BUILD)/fuzzobj/%.o: userspace/%.c | $(SKELETONS)
 
 $(BUILD)/medguard: $(BUILD)/obj/cmd/main.o $(USER_OBJS)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # The launcher: static, so that nothing but its own file decides its trust.
-$(BUILD)/medguard-exec: userspace/launcher/medguard_exec.c | $(BUILD)
+$(BUILD)/medguard-exec: userspace/launcher/medguard_exec.c VERSION | $(BUILD)
 	$(say) CC $@
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -static $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) -DMEDGUARD_VERSION='"$(VERSION)"' $(CFLAGS) $(LDFLAGS) $(DEPFLAGS) -static $< -o $@
 
 # ---- tests --------------------------------------------------------------
 
