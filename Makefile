@@ -76,7 +76,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo bench bench-smoke clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour demo bench bench-smoke deb check-deb clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -244,6 +244,41 @@ kmod: $(KMODS)
 $(BUILD)/kmod/%/medguard_kfuncs.ko: $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild kmod/build | $(BUILD)
 	$(say) KMOD $@
 	$(Q)bash kmod/build $* $(BUILD)/kmod/$*
+
+# ---- Debian packages ------------------------------------------------------
+
+# medguard_VERSION_amd64.deb (daemon, CLI, launcher, unit, man pages) and
+# medguard-dkms_VERSION_all.deb (the module's source; DKMS builds it on the
+# server for each kernel) in build/deb/, by dpkg-buildpackage from debian/.
+# It builds in a copy of the tree, build/deb/medguard-VERSION: its clean
+# step would otherwise remove this build/, and its results would land in
+# the directory above the checkout, which other checkouts may share.
+DEB_DIR    := $(BUILD)/deb
+DEB_TREE   := $(DEB_DIR)/medguard-$(VERSION)
+
+deb:
+	@command -v dh >/dev/null && test -e /usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm || \
+		{ echo "medguard: make deb needs debhelper and dh-dkms; run 'make deps' (as root)" >&2; exit 1; }
+	$(say) DEB $(DEB_DIR)
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_TREE)
+	@# The source as git sees it (what .gitignore leaves out stays out), or
+	@# without git everything but build/.
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar -c --null --ignore-failed-read -T - -f - 2>/dev/null; \
+	else \
+		tar -c --exclude=./build --exclude=./.git -f - .; \
+	fi | tar -x -C $(DEB_TREE)
+	$(Q)cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 40 $(DEB_DIR)/build.log >&2; \
+		  echo "medguard: dpkg-buildpackage failed; the whole log is $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_TREE)
+	@ls $(DEB_DIR)/*.deb | sed 's/^/          /'
+
+# Builds the packages, then checks them: lintian, their files and conffiles,
+# the shipped policy. Ends with "N passed, N failed".
+check-deb: deb
+	@bash tests/check-deb $(DEB_DIR)
 
 # ---- housekeeping -------------------------------------------------------
 
