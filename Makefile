@@ -13,7 +13,14 @@ KVER_6_1   := $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vm
 KVER_6_12  := $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vmlinuz-6.12.*-amd64))))
 KVERS      := $(strip $(KVER_6_1) $(KVER_6_12))
 # vmlinux.h comes from the newest guest kernel; CO-RE relocates it for older ones.
-BTF_SOURCE := /usr/src/linux-headers-$(KVER_6_12)/vmlinux
+# Without a 6.12 image (a package build: no /boot), from the newest 6.12
+# headers, which ship vmlinux (6.1's do not).
+BTF_SOURCE := $(if $(KVER_6_12),/usr/src/linux-headers-$(KVER_6_12)/vmlinux,$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*-amd64/vmlinux))))
+
+# The one place the version is written: `medguard --version` and
+# `medguard-exec --version` print it, and debian/rules refuses to package a
+# debian/changelog that says another.
+VERSION    := $(strip $(file <VERSION))
 
 # Quiet by default: one line a step. `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -69,7 +76,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-server demo bench bench-smoke clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-server demo bench bench-smoke deb check-deb clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -112,10 +119,15 @@ userspace: $(BUILD)/medguard $(BUILD)/medguard-exec
 
 # Skeletons are order-only: a first build makes them before any object;
 # after that the .d files say which object includes which skeleton.
+# CPPFLAGS and LDFLAGS are empty but for a package build, where
+# dpkg-buildflags passes Debian's hardening flags in them.
 $(BUILD)/obj/%.o: userspace/%.c | $(SKELETONS)
 	$(say) CC $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cmd/main.o: VERSION
+$(BUILD)/obj/cmd/main.o: CPPFLAGS += -DMEDGUARD_VERSION='"$(VERSION)"'
 
 $(BUILD)/asan/%.o: userspace/%.c | $(SKELETONS)
 	$(say) CC-ASAN $@
@@ -130,12 +142,12 @@ $(BUILD)/fuzzobj/%.o: userspace/%.c | $(SKELETONS)
 
 $(BUILD)/medguard: $(BUILD)/obj/cmd/main.o $(USER_OBJS)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # The launcher: static, so that nothing but its own file decides its trust.
-$(BUILD)/medguard-exec: userspace/launcher/medguard_exec.c | $(BUILD)
+$(BUILD)/medguard-exec: userspace/launcher/medguard_exec.c VERSION | $(BUILD)
 	$(say) CC $@
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -static $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) -DMEDGUARD_VERSION='"$(VERSION)"' $(CFLAGS) $(LDFLAGS) $(DEPFLAGS) -static $< -o $@
 
 # ---- tests --------------------------------------------------------------
 
@@ -248,6 +260,41 @@ kmod: $(KMODS)
 $(BUILD)/kmod/%/medguard_kfuncs.ko: $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild kmod/build | $(BUILD)
 	$(say) KMOD $@
 	$(Q)bash kmod/build $* $(BUILD)/kmod/$*
+
+# ---- Debian packages ------------------------------------------------------
+
+# medguard_VERSION_amd64.deb (daemon, CLI, launcher, unit, man pages) and
+# medguard-dkms_VERSION_all.deb (the module's source; DKMS builds it on the
+# server for each kernel) in build/deb/, by dpkg-buildpackage from debian/.
+# It builds in a copy of the tree, build/deb/medguard-VERSION: its clean
+# step would otherwise remove this build/, and its results would land in
+# the directory above the checkout, which other checkouts may share.
+DEB_DIR    := $(BUILD)/deb
+DEB_TREE   := $(DEB_DIR)/medguard-$(VERSION)
+
+deb:
+	@command -v dh >/dev/null && test -e /usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm || \
+		{ echo "medguard: make deb needs debhelper and dh-dkms; run 'make deps' (as root)" >&2; exit 1; }
+	$(say) DEB $(DEB_DIR)
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_TREE)
+	@# The source as git sees it (what .gitignore leaves out stays out), or
+	@# without git everything but build/.
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar -c --null --ignore-failed-read -T - -f - 2>/dev/null; \
+	else \
+		tar -c --exclude=./build --exclude=./.git -f - .; \
+	fi | tar -x -C $(DEB_TREE)
+	$(Q)cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 40 $(DEB_DIR)/build.log >&2; \
+		  echo "medguard: dpkg-buildpackage failed; the whole log is $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_TREE)
+	@ls $(DEB_DIR)/*.deb | sed 's/^/          /'
+
+# Builds the packages, then checks them: lintian, their files and conffiles,
+# the shipped policy. Ends with "N passed, N failed".
+check-deb: deb
+	@bash tests/check-deb $(DEB_DIR)
 
 # ---- housekeeping -------------------------------------------------------
 

@@ -8,6 +8,11 @@
 
 #include "cmd.h"
 
+/* The Makefile passes it from the VERSION file, the one place it is written. */
+#ifndef MEDGUARD_VERSION
+#error "MEDGUARD_VERSION is not defined: build medguard with its Makefile, which reads it from VERSION"
+#endif
+
 static int libbpf_quiet(enum libbpf_print_level level, const char *format, va_list args)
 {
 	/* The verifier log is the one libbpf message an operator needs on failure. */
@@ -28,7 +33,7 @@ static const struct command {
 	{ "policy", mg_cmd_policy, "policy check|show FILE, policy reload" },
 	{ "sign", mg_cmd_sign, "sign FILE... --key PRIVATE_KEY" },
 	{ "verify", mg_cmd_verify, "verify FILE... --key PUBLIC_KEY" },
-	{ "trust", mg_cmd_trust, "trust import-dpkg|hash ..." },
+	{ "trust", mg_cmd_trust, "trust import-dpkg|hash|check ..." },
 	{ "probe", mg_cmd_probe, "probe (are the module's kfuncs there and answering?)" },
 };
 
@@ -39,6 +44,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  medguard %s\n", commands[i].help);
+	fprintf(out, "  medguard --version\n");
 }
 
 int main(int argc, char **argv)
@@ -48,6 +54,10 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("medguard %s\n", MEDGUARD_VERSION);
+		return 0;
 	}
 	libbpf_set_print(libbpf_quiet);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

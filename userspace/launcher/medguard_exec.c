@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * medguard-exec [--] PROGRAM [ARG...]: the launcher.
+ * medguard-exec [--] PROGRAM [ARG...]: the launcher. medguard-exec --version
+ * says which medguard it comes with.
  *
  * Trust follows provenance: whatever an administrator's shell or a cron
  * job's `sh -c` starts is untrusted. A policy that names this program in a
@@ -23,6 +24,11 @@
 #include <linux/close_range.h>
 #include <sys/syscall.h>
 
+/* The Makefile passes it from the VERSION file, the one place it is written. */
+#ifndef MEDGUARD_VERSION
+#error "MEDGUARD_VERSION is not defined: build medguard-exec with medguard's Makefile, which reads it from VERSION"
+#endif
+
 #define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* The caller's variables that say nothing about what a program runs. */
@@ -36,6 +42,11 @@ int main(int argc, char **argv)
 	size_t i, n = 0;
 	int first = 1;
 
+	/* Starts nothing: PROGRAM never begins with a dash. */
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("medguard-exec %s\n", MEDGUARD_VERSION);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--"))
 		first = 2;
 	if (first >= argc || argv[first][0] == '-') {
