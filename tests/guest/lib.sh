@@ -78,10 +78,12 @@ medguard_progress() { cat "$WORK/medguard.err" "$EVENTS" 2>/dev/null | wc -c; }
 
 # wait_daemon COMMAND...: runs COMMAND every tenth of a second until it
 # succeeds. Gives up when the daemon has gone, or has said nothing new for
-# MEDGUARD_STALL_SECONDS (300): under emulation, with two guests on two
-# cores, a start or a reload can take minutes, and its lines say it moves.
+# MEDGUARD_STALL_SECONDS (600): under emulation, with two guests on two
+# cores, a start or a reload can take minutes, and its lines say it moves;
+# BPF verification says nothing until it is done, and on a loaded host it
+# was seen to take more than 300 s.
 wait_daemon() {
-	local said last_change=$SECONDS progress stall=${MEDGUARD_STALL_SECONDS:-300}
+	local said last_change=$SECONDS progress stall=${MEDGUARD_STALL_SECONDS:-600}
 	said=$(medguard_progress)
 	until "$@"; do
 		kill -0 "$MEDGUARD_PID" 2>/dev/null || return 1
