@@ -425,10 +425,8 @@ done:
  * open is judged as if it opened the file now; a trusted one, or a task
  * using what it opened itself, was judged at the open.
  */
-static __always_inline int check_foreign_descriptor(struct file *file, __u32 op)
+static __always_inline int check_foreign_descriptor(struct file *file, __u32 op, struct mg_task_label *label)
 {
-	struct mg_task_label *label = current_label();
-
 	if (label_trusted(label) || opened_here(file, label))
 		return 0;
 	return check_file(file, op, MG_SIGNAL_NONE);
@@ -446,7 +444,7 @@ int BPF_PROG(mg_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	if (!maybe_null(file))
 		return 0;
 	if (!(prot & PROT_EXEC))
-		return check_foreign_descriptor(file, MG_OP_READ);
+		return check_foreign_descriptor(file, MG_OP_READ, current_label());
 	ret = check_dentry(file->f_path.dentry, MG_OP_EXEC, MG_SIGNAL_NONE);
 	if (ret)
 		return ret;
@@ -511,20 +509,28 @@ int BPF_PROG(mg_ptrace_traceme, struct task_struct *parent, int ret)
 	((1u << SIGQUIT) | (1u << SIGILL) | (1u << SIGTRAP) | (1u << SIGABRT) | (1u << SIGBUS) | (1u << SIGFPE) | \
 	 (1u << SIGSEGV) | (1u << SIGXCPU) | (1u << SIGXFSZ) | (1u << SIGSYS))
 
-/* An untrusted task reaching into the memory of a trusted one: refused, and an event. */
-static __always_inline int refuse_memory_of(__u32 op)
+static __always_inline bool dumps_core(int sig)
 {
-	struct mg_task_label *label = current_label();
+	return sig > 0 && sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS);
+}
 
+/* Memory of the kernel or of a trusted process (DENTRY, when a file leads to it): refused, and an event. */
+static __always_inline int refuse_memory(struct dentry *dentry)
+{
 	count(MG_COUNTER_DENIED);
-	emit(MG_EVENT_ACCESS, op, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, label, NULL, 0);
+	emit(MG_EVENT_ACCESS, MG_OP_READ, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, current_label(), dentry,
+	     0);
 	return -EPERM;
+}
+
+static __always_inline bool task_trusted(struct task_struct *task)
+{
+	return label_trusted(bpf_task_storage_get(&mg_labels, task, 0, 0));
 }
 
 static __always_inline bool untrusted_reaches_trusted(struct task_struct *target)
 {
-	return !task_exempt() && !label_trusted(current_label()) &&
-	       label_trusted(bpf_task_storage_get(&mg_labels, target, 0, 0));
+	return !task_exempt() && !label_trusted(current_label()) && task_trusted(target);
 }
 
 SEC("lsm/task_kill")
@@ -537,8 +543,8 @@ int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *in
 		return 0;
 	if (task_is_guarded_daemon(target))
 		return -EPERM;
-	if (sig > 0 && sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) && untrusted_reaches_trusted(target))
-		return refuse_memory_of(MG_OP_READ);
+	if (dumps_core(sig) && untrusted_reaches_trusted(target))
+		return refuse_memory(NULL);
 	return 0;
 }
 
@@ -554,8 +560,7 @@ int BPF_PROG(mg_file_send_sigiotask, struct task_struct *target, struct fown_str
 		return ret;
 	if (task_is_guarded_daemon(target))
 		return -EPERM;
-	if (sig > 0 && sig < 32 && ((1u << sig) & CORE_DUMPING_SIGNALS) &&
-	    label_trusted(bpf_task_storage_get(&mg_labels, target, 0, 0)))
+	if (dumps_core(sig) && task_trusted(target))
 		return -EPERM;
 	return 0;
 }
@@ -574,7 +579,7 @@ int BPF_PROG(mg_task_setrlimit, struct task_struct *target, unsigned int resourc
 	/* prlimit --core on a trusted process, to make its memory a file. */
 	if (resource == RLIMIT_CORE && limit->rlim_cur && target != bpf_get_current_task_btf() &&
 	    untrusted_reaches_trusted(target))
-		return refuse_memory_of(MG_OP_READ);
+		return refuse_memory(NULL);
 	return keep_daemon_running(target);
 }
 
@@ -590,10 +595,7 @@ int BPF_PROG(mg_settime, const struct timespec64 *ts, const struct timezone *tz,
 		return ret;
 	if (!daemon_guarded || task_exempt() || label_trusted(current_label()))
 		return 0;
-	count(MG_COUNTER_DENIED);
-	emit(MG_EVENT_ACCESS, MG_OP_SETATTR, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_SELF_PROTECTION,
-	     current_label(), NULL, 0);
-	return -EPERM;
+	return refuse_self_protection(MG_OP_SETATTR, NULL, 0);
 }
 
 SEC("lsm/task_setnice")
@@ -853,12 +855,8 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 
 	if (ret)
 		return ret;
-	if (reaches_memory(file)) {
-		count(MG_COUNTER_DENIED);
-		emit(MG_EVENT_ACCESS, MG_OP_READ, MG_EVENT_DENIED, MG_TREE_MEDGUARD, MG_RULE_MEMORY, current_label(),
-		     file->f_path.dentry, 0);
-		return -EPERM;
-	}
+	if (reaches_memory(file))
+		return refuse_memory(file->f_path.dentry);
 	if (file->f_mode & FMODE_WRITE)
 		drop_trust(file->f_inode);
 	if (file->f_mode & FMODE_EXEC)
@@ -896,7 +894,9 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
  * a descriptor it did not open is judged as at an open; a lineage stopped
  * by deny-writes must not go on writing through files it opened before;
  * and the entropy sampler's finding about this very write is scored here,
- * before the write happens. A trusted task pays two or three lookups.
+ * before the write happens. A trusted task pays a few map lookups: its
+ * label, its lineage, the entropy sample and, for a write, the trust
+ * entry the write ends.
  */
 SEC("lsm/file_permission")
 int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
@@ -909,17 +909,18 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 		return ret;
 	if (!(mask & (MAY_READ | MAY_WRITE)))
 		return 0;
+	label = current_label();
 	/* Trust is for content: any write ends it, through whatever descriptor. */
 	if (mask & MAY_WRITE)
 		drop_trust(file->f_inode);
 	else
-		check_reads_own_program(file);
-	ret = check_foreign_descriptor(file, (mask & MAY_WRITE) ? MG_OP_WRITE : MG_OP_READ);
+		check_reads_own_program(file, label);
+	ret = check_foreign_descriptor(file, (mask & MAY_WRITE) ? MG_OP_WRITE : MG_OP_READ, label);
 	if (ret)
 		return ret;
 	if (!(mask & MAY_WRITE)) {
 		/* A lineage stopped by deny-reads does not go on reading what it opened before. */
-		if (!(lineage_flags(lineage_of(current_label())) & MG_LINEAGE_DENY_READS))
+		if (!(lineage_flags(lineage_of(label)) & MG_LINEAGE_DENY_READS))
 			return 0;
 		return check_file(file, MG_OP_READ, MG_SIGNAL_NONE);
 	}
@@ -931,7 +932,6 @@ int BPF_PROG(mg_file_permission, struct file *file, int mask, int ret)
 		if (this_write)
 			return check_file(file, MG_OP_WRITE, MG_SIGNAL_ENTROPY);
 	}
-	label = current_label();
 	if (!(lineage_flags(lineage_of(label)) & MG_LINEAGE_DENY_WRITES))
 		return 0;
 	return check_file(file, MG_OP_WRITE, MG_SIGNAL_NONE);

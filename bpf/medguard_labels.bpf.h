@@ -86,9 +86,8 @@ static __always_inline bool label_trusted(const struct mg_task_label *label)
  * script as it runs) reads verified code only while that file keeps its
  * trust: once anything wrote it, the task runs code nobody verified.
  */
-static __always_inline void check_reads_own_program(struct file *file)
+static __always_inline void check_reads_own_program(struct file *file, struct mg_task_label *label)
 {
-	struct mg_task_label *label = current_label();
 	struct inode *inode = file->f_inode;
 
 	if (!label_trusted(label) || label->exe_ino != BPF_CORE_READ(inode, i_ino) ||
