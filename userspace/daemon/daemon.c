@@ -133,40 +133,55 @@ static void report_lost_events(struct daemon *daemon)
 	daemon->lost_reported = lost;
 }
 
+/* The files POLICY's `launcher` declarations name, and how many; NULL when out of memory. */
+static const char **launcher_files(const struct mg_policy *policy, size_t *n)
+{
+	const char **files;
+	size_t count = 0;
+
+	for (size_t i = 0; i < policy->nprograms; i++)
+		if (policy->programs[i].flags & MG_PROGRAM_LAUNCHER)
+			count += policy->programs[i].nexes;
+	files = calloc(count ? count : 1, sizeof(*files));
+	*n = 0;
+	for (size_t i = 0; files && i < policy->nprograms; i++) {
+		if (!(policy->programs[i].flags & MG_PROGRAM_LAUNCHER))
+			continue;
+		for (size_t j = 0; j < policy->programs[i].nexes; j++)
+			files[(*n)++] = policy->programs[i].exes[j];
+	}
+	return files;
+}
+
 /* The trust store for what POLICY names as trust sources; NULL after saying why. */
 static struct mg_trust_ctx *trust_of(struct daemon *daemon, const struct mg_policy *policy)
 {
 	struct mg_trust_source_key *keys = calloc(policy->nkeys ? policy->nkeys : 1, sizeof(*keys));
-	const char *launchers[MG_MAX_LAUNCHERS];
 	struct mg_trust_sources sources = {
 		.keys = keys,
 		.nkeys = policy->nkeys,
 		.allowlists = (const char *const *)policy->allowlists,
 		.nallowlists = policy->nallowlists,
 		.trust_packages = policy->trust_packages,
-		.launchers = launchers,
 	};
-	struct mg_trust_ctx *ctx;
+	const char **launchers = launcher_files(policy, &sources.nlaunchers);
+	struct mg_trust_ctx *ctx = NULL;
 
-	if (!keys) {
+	if (!keys || !launchers) {
 		fprintf(stderr, "medguard: cannot load trust sources: out of memory\n");
-		return NULL;
+		goto cleanup;
 	}
-	for (size_t i = 0; i < policy->nprograms; i++) {
-		const struct mg_policy_program *program = &policy->programs[i];
-
-		if (!(program->flags & MG_PROGRAM_LAUNCHER))
-			continue;
-		for (size_t j = 0; j < program->nexes && sources.nlaunchers < MG_MAX_LAUNCHERS; j++)
-			launchers[sources.nlaunchers++] = program->exes[j];
-	}
+	/* All of them: the trust store refuses more than the kernel can be told of. */
+	sources.launchers = launchers;
 	for (size_t i = 0; i < policy->nkeys; i++)
 		keys[i] = (struct mg_trust_source_key){ .name = policy->keys[i].name, .path = policy->keys[i].path,
 							 .key_id = policy->keys[i].key_id };
 	ctx = mg_trust_ctx_new(&sources, stderr);
-	free(keys);
 	if (ctx)
 		mg_trust_ctx_use_cache(ctx, daemon->digests);
+cleanup:
+	free(launchers);
+	free(keys);
 	return ctx;
 }
 
