@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Growable arrays and the path set the daemon keeps of what it trusted. */
+/* Growable arrays, the path set the daemon keeps of what it trusted, and mount paths. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "unit.h"
@@ -57,9 +59,28 @@ static void test_path_set(void)
 	mg_path_set_free(NULL);
 }
 
+/* A path the kernel gives from a filesystem's root, as a path here: /proc holds "/self". */
+static void test_mounted_path(void)
+{
+	__u64 proc_dev;
+	struct stat st;
+	char path[64];
+
+	if (!ASSERT_EQ(stat("/proc", &st), 0, "/proc is there"))
+		return;
+	proc_dev = mg_superblock_dev(AT_FDCWD, "/proc", 0, &st);
+	ASSERT_EQ(mg_mounted_path(proc_dev, "/self", path, sizeof(path)), 0, "a file on the proc mount");
+	ASSERT_STREQ(path, "/proc/self", "named through the mount point");
+	ASSERT_EQ(mg_mounted_path(proc_dev, "/", path, sizeof(path)), 0, "the filesystem's root");
+	ASSERT_STREQ(path, "/proc", "is the mount point");
+	ASSERT_EQ(mg_mounted_path(proc_dev, "/self", path, 4), -ENAMETOOLONG, "a short buffer is refused");
+	ASSERT_EQ(mg_mounted_path(~0ULL, "/self", path, sizeof(path)), -ENOENT, "a device with no mount");
+}
+
 int main(void)
 {
 	RUN(test_reserve_grows_by_doubling);
 	RUN(test_path_set);
+	RUN(test_mounted_path);
 	return unit_done();
 }

@@ -80,6 +80,24 @@ static void learn_mapped_file(struct daemon *daemon, const struct mg_event *even
 		say(daemon, "trusted", path);
 }
 
+/*
+ * The program an exec event names, when its task is already gone and
+ * /proc/PID/exe with it: a short job ends before the daemon reads its
+ * launch. The exec's file is the event's object.
+ */
+static bool exec_event_exe(const struct mg_event *event, char *exe, size_t size)
+{
+	char fs_path[MG_EVENT_PATH_DEPTH * (MG_NAME_LEN + 1) + 8];
+	struct stat st;
+
+	if ((event->kind != MG_EVENT_LAUNCH && event->kind != MG_EVENT_TRUST_MISS) ||
+	    event->npath >= MG_EVENT_PATH_DEPTH)
+		return false;
+	mg_event_path(event, NULL, fs_path, sizeof(fs_path));
+	return mg_mounted_path(event->obj_dev, fs_path, exe, size) == 0 && stat(exe, &st) == 0 &&
+	       st.st_ino == event->obj_ino;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *daemon = ctx;
@@ -97,6 +115,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	len = readlink(exe_link, exe, sizeof(exe) - 1);
 	if (len > 0) {
 		exe[len] = '\0';
+		names.exe = exe;
+	} else if (exec_event_exe(event, exe, sizeof(exe))) {
 		names.exe = exe;
 	}
 	if ((event->kind == MG_EVENT_ACCESS || event->kind == MG_EVENT_BEHAVIOUR) && event->root_ino)

@@ -2,10 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "fsid.h"
+
+/* A mountinfo path field: at most one line long. */
+#define PATH_MAX_FIELD 4096
 
 static __u64 kernel_encoding(unsigned int major, unsigned int minor)
 {
@@ -49,4 +53,53 @@ __u64 mg_superblock_dev(int dirfd, const char *path, int flags, const struct sta
 	if ((stx.stx_mask & STATX_MNT_ID) && mount_dev(stx.stx_mnt_id, &dev) == 0)
 		return dev;
 	return kernel_encoding(stx.stx_dev_major, stx.stx_dev_minor);
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_mountinfo(char *field)
+{
+	char *out = field;
+
+	for (; *field; field++) {
+		if (field[0] == '\\' && field[1] >= '0' && field[1] <= '3' && field[2] >= '0' && field[2] <= '7' &&
+		    field[3] >= '0' && field[3] <= '7') {
+			*out++ = (char)((field[1] - '0') << 6 | (field[2] - '0') << 3 | (field[3] - '0'));
+			field += 3;
+		} else {
+			*out++ = *field;
+		}
+	}
+	*out = '\0';
+}
+
+int mg_mounted_path(__u64 dev, const char *fs_path, char *out, size_t size)
+{
+	char line[4096], root[PATH_MAX_FIELD], point[PATH_MAX_FIELD];
+	unsigned int major, minor;
+	FILE *mountinfo = fopen("/proc/self/mountinfo", "re");
+	int err = -ENOENT;
+
+	if (!mountinfo)
+		return -errno;
+	while (fgets(line, sizeof(line), mountinfo)) {
+		const char *rest;
+		size_t root_len;
+
+		if (sscanf(line, "%*u %*u %u:%u %4095s %4095s", &major, &minor, root, point) != 4 ||
+		    kernel_encoding(major, minor) != dev)
+			continue;
+		unescape_mountinfo(root);
+		unescape_mountinfo(point);
+		root_len = strcmp(root, "/") ? strlen(root) : 0;
+		if (strncmp(fs_path, root, root_len) || (fs_path[root_len] && fs_path[root_len] != '/'))
+			continue;
+		rest = strcmp(fs_path + root_len, "/") ? fs_path + root_len : "";
+		if ((size_t)snprintf(out, size, "%s%s", strcmp(point, "/") || !*rest ? point : "", rest) < size)
+			err = 0;
+		else
+			err = -ENAMETOOLONG;
+		break;
+	}
+	fclose(mountinfo);
+	return err;
 }

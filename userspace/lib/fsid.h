@@ -7,6 +7,7 @@
 #ifndef MEDGUARD_FSID_H
 #define MEDGUARD_FSID_H
 
+#include <stddef.h>
 #include <sys/stat.h>
 #include <linux/types.h>
 
@@ -19,5 +20,12 @@ __u64 mg_kernel_dev(dev_t dev);
  * st_dev of ST, the caller's stat of the same file.
  */
 __u64 mg_superblock_dev(int dirfd, const char *path, int flags, const struct stat *st);
+
+/*
+ * FS_PATH (a path from the root of the filesystem on DEV, as the kernel's
+ * walk gives it) as a path in this mount namespace, through the first mount
+ * of DEV whose root holds it. -ENOENT when no mount does.
+ */
+int mg_mounted_path(__u64 dev, const char *fs_path, char *out, size_t size);
 
 #endif /* MEDGUARD_FSID_H */
