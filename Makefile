@@ -40,7 +40,7 @@ INCLUDES   := -I$(BUILD) -Ibpf -Ikmod -Iuserspace
 CFLAGS     += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $(INCLUDES)
 # Kept apart in build/deps/, so that no .d file sits among the test binaries.
 DEPFLAGS    = -MMD -MP -MF $(BUILD)/deps/$(subst /,-,$@).d
-LDLIBS     := -lbpf -lelf -lz -lcrypto -lpthread
+LDLIBS     := -lbpf -lelf -lz -lcrypto -lsystemd -lpthread
 SANITIZE   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined
 
@@ -76,7 +76,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-server demo bench bench-smoke deb check-deb clean
+.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-policies check-server demo bench bench-smoke deb check-deb clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -186,15 +186,16 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz $(SKELETONS)
 	$(Q)$(CLANG) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -g -O1 $(INCLUDES) $(DEPFLAGS) \
 		-fsanitize=fuzzer,address,undefined $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
 
-# The README's test command: host tests, then the guest suite on 6.1 and 6.12.
+# The README's test command: host tests, then the guest and server suites on 6.1 and 6.12.
 check: deps
 	@$(MAKE) --no-print-directory -j2 all unit fuzz $(BUILD)/bench/bench_micro
+	@$(MAKE) --no-print-directory deb
 	@bash tests/check
 
 check-host: unit fuzz
 	@bash tests/check --host-only
 
-check-guest: all $(BUILD)/bench/bench_micro
+check-guest: all deb $(BUILD)/bench/bench_micro
 	@bash tests/check --guest-only
 
 # Every attack, exfiltration and daily job of the corpora, in both guests
@@ -212,10 +213,23 @@ check-behaviour: all
 		awk '/^ok/ && !/# SKIP/ { p++ } /^not ok/ { f++ } END { printf "%d passed, %d failed\n", p, f }'; \
 	exit $${status:-0}
 
+# Every shipped policy on the kernel path, in both guests one after the
+# other (make check runs default.policy and emr-server.policy).
+check-policies: all
+	@mkdir -p $(BUILD)/test-results
+	@for kernel in 6.1 6.12; do \
+		bash -o pipefail -c "tests/vm/run --kernel $$kernel --mem 2G --timeout 4800 -- \
+			bash -c 'bash tests/guest/minimal-packages && MG_POLICIES_SMOKE=0 bash tests/guest/test_policies.sh' | \
+			tee $(BUILD)/test-results/policies-$$kernel.tap" || status=1; \
+	done; \
+	cat $(BUILD)/test-results/policies-6.1.tap $(BUILD)/test-results/policies-6.12.tap | \
+		awk '/^ok/ && !/# SKIP/ { p++ } /^not ok/ { f++ } END { printf "%d passed, %d failed\n", p, f }'; \
+	exit $${status:-0}
+
 # The server suite (tests/guest/server/) in the systemd guest on 6.1 and
-# 6.12, one after the other. Not part of `make check` yet: its boot is
-# slower than the busybox guest's.
-check-server: all
+# 6.12, one after the other; make check runs it after each kernel's guest
+# suite.
+check-server: all deb
 	@mkdir -p $(BUILD)/test-results
 	@for kernel in 6.1 6.12; do \
 		echo "# server suite on kernel $$kernel"; \

@@ -533,6 +533,18 @@ static __always_inline bool untrusted_reaches_trusted(struct task_struct *target
 	return !task_exempt() && !label_trusted(current_label()) && task_trusted(target);
 }
 
+/*
+ * The system's PID 1 stops the daemon's unit with SIGTERM, then SIGCONT.
+ * The daemon decides (userspace/daemon/daemon.c): at shutdown, or after a
+ * signed unlock, it leaves with its programs pinned and the records
+ * protected; a guarded daemon ignores it otherwise (systemctl kill, a unit
+ * that conflicts with it).
+ */
+static __always_inline bool init_stops_unit(int sig)
+{
+	return (sig == SIGTERM || sig == SIGCONT) && bpf_get_current_task_btf()->tgid == 1;
+}
+
 SEC("lsm/task_kill")
 int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
@@ -542,7 +554,7 @@ int BPF_PROG(mg_task_kill, struct task_struct *target, struct kernel_siginfo *in
 	if (!sig || sig == SIGHUP || sig == SIGUSR1 || task_exempt())
 		return 0;
 	if (task_is_guarded_daemon(target))
-		return -EPERM;
+		return init_stops_unit(sig) ? 0 : -EPERM;
 	if (dumps_core(sig) && untrusted_reaches_trusted(target))
 		return refuse_memory(NULL);
 	return 0;
@@ -688,13 +700,16 @@ int BPF_PROG(mg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
 
 /*
  * The daemon's guard ends with the daemon: its pinned programs go on
- * protecting the records, and the next start may replace them.
+ * protecting the records, and the next start may replace them. At
+ * shutdown it outlives the daemon: no start follows.
  */
 SEC("tracepoint/sched/sched_process_exit")
 int mg_daemon_exit(void *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
+	if (guard_outlives_daemon)
+		return 0;
 	if (task->pid == task->tgid && bpf_task_storage_get(&mg_daemon, task, 0, 0)) {
 		daemon_guarded = 0;
 		anchors_unlocked = 0;

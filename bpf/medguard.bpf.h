@@ -17,6 +17,8 @@
 #define FMODE_WRITE 0x2
 #define SIGHUP 1
 #define SIGUSR1 10
+#define SIGTERM 15
+#define SIGCONT 18
 #define FMODE_EXEC 0x20
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4

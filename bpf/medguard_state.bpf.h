@@ -65,12 +65,19 @@ struct {
 /*
  * Set by the daemon once it enforces a policy that names keys: from then on
  * only a request signed by one of them stops it, and no other task may
- * signal (but SIGHUP, reload, and SIGUSR1, a stop request), trace or kill it.
+ * signal (but SIGHUP, reload, SIGUSR1, a stop request, and PID 1's SIGTERM,
+ * which makes it leave its programs pinned), trace or kill it.
  */
 __u32 daemon_guarded;
 
 /* Set by the daemon after a signed unlock: root may change medguard's own files until the next reload. */
 __u32 anchors_unlocked;
+
+/*
+ * Set by a guarded daemon that leaves as the system shuts down: its guard
+ * stays up without it, until the filesystems are unmounted.
+ */
+__u32 guard_outlives_daemon;
 
 /* The ids of this object's maps, filled by the loader after load: writable fds to them are the daemon's alone. */
 __u32 own_map_ids[MG_MAX_OWN_MAPS];

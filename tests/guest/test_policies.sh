@@ -18,6 +18,12 @@
 # (relocate below); everything else of the policy is used as written.
 . "$(dirname "$0")/lib.sh"
 
+# MG_POLICIES_SMOKE=1 (make check): default.policy enforcing and
+# emr-server.policy only, each daemon start being minutes under emulation;
+# make check-policies runs every policy. The server suite runs the default
+# policy in audit mode as the package ships it.
+full_run() { [ "${MG_POLICIES_SMOKE:-0}" != 1 ]; }
+
 # Every policy trusts packages: reading dpkg's database cold over 9p is most
 # of the first start, so it is read once now, while the rest is set up.
 cat /var/lib/dpkg/status /var/lib/dpkg/info/*.md5sums >/dev/null 2>&1 &
@@ -172,7 +178,9 @@ else
 fi
 
 # As shipped, in audit mode: nothing is denied, what would be is logged.
-if start_medguard "$POLICIES/default.policy"; then
+if ! full_run; then
+	skip "policies: default: audit mode" "make check-policies runs it"
+elif start_medguard "$POLICIES/default.policy"; then
 	expect "policies: default: in its own audit mode an unsigned program may read" 0 "$U" read "$records/ward/a.txt"
 	audited "policies: default: in audit mode the unsigned read is logged with an audit verdict" "$records/ward/a.txt" "deny unsigned all"
 	stop_medguard
@@ -276,7 +284,9 @@ install_try "$USR_ROOT/usr/bin/storescp" pacs-vendor
 install_try /opt/pacs/bin/retention pacs-vendor
 policy_cli pacs-store.policy "$POLICIES/pacs-store.policy"
 
-if start_medguard "$WORK/pacs-store.policy" --enforce; then
+if ! full_run; then
+	skip "policies: pacs-store" "make check-policies runs it"
+elif start_medguard "$WORK/pacs-store.policy" --enforce; then
 	S=$USR_ROOT/usr/bin/storescp
 	O=$USR_ROOT/usr/sbin/Orthanc
 	R=/opt/pacs/bin/retention
@@ -336,7 +346,9 @@ policy_cli file-server-backup.policy "$POLICIES/file-server-backup.policy"
 # in_indexer_unit COMMAND...: runs COMMAND in the cgroup of share-indexer.service.
 in_indexer_unit() { sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$indexer" "$@"; }
 
-if start_medguard "$WORK/file-server-backup.policy" --enforce; then
+if ! full_run; then
+	skip "policies: file-server" "make check-policies runs it"
+elif start_medguard "$WORK/file-server-backup.policy" --enforce; then
 	SMB=$USR_ROOT/usr/sbin/smbd
 	FD=$USR_ROOT/usr/sbin/bacula-fd
 	SD=$USR_ROOT/usr/sbin/bacula-sd

@@ -111,6 +111,8 @@ else
 	not_ok "reload: no reload-refused event for a missing path"
 fi
 expect "reload: the running policy still denies after that" 1 "$U" read "$records/a.txt"
+expect "reload: medguard policy reload fails when the daemon refuses the policy (as systemctl reload must)" 1 \
+	"$MEDGUARD" policy reload
 
 expect_denied "reload: a reload locks the policy's files again" sh -c "echo '#' >>'$policy'"
 write_policy "" allow

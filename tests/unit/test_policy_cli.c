@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "cmd.h"
 #include "policy_test.h"
 #include "unit.h"
 
@@ -74,7 +73,7 @@ static void test_usage(void)
 
 	run = run_policy(1, none);
 	ASSERT_EQ(run.status, 2, "no subcommand");
-	ASSERT_STREQ(run.err, "usage: medguard policy check FILE | show FILE | reload\n", "usage");
+	ASSERT_STREQ(run.err, "usage: medguard policy check FILE | show FILE | reload [--no-wait]\n", "usage");
 	run_free(&run);
 	run = run_policy(3, unknown);
 	ASSERT_EQ(run.status, 2, "unknown subcommand");
@@ -128,6 +127,9 @@ static void test_check_and_show(void)
 	run_free(&run);
 }
 
+/* The status file a reload reads; none unless a test writes it. */
+static char reload_status_file[256];
+
 /* Reloads with PID_FILE; *ERR gets what went to stderr, *OUT (when given) what went to stdout. */
 static int reload_output(const char *pid_file, char **out, char **err)
 {
@@ -135,7 +137,7 @@ static int reload_output(const char *pid_file, char **out, char **err)
 	char *ignored = NULL;
 	FILE *out_stream = open_memstream(out ? out : &ignored, &out_size);
 	FILE *err_stream = open_memstream(err, &err_size);
-	int status = mg_policy_reload(pid_file, out_stream, err_stream);
+	int status = mg_policy_reload(pid_file, reload_status_file, 5, out_stream, err_stream);
 
 	fclose(out_stream);
 	fclose(err_stream);
@@ -212,6 +214,21 @@ static void exit_on_hangup(int sig)
 	_exit(42);
 }
 
+/* What a fake daemon's status file says after the reload SIGHUP asked for. */
+static const char *reload_outcome;
+
+static void count_reload_on_hangup(int sig)
+{
+	int fd = open(reload_status_file, O_WRONLY | O_TRUNC);
+
+	(void)sig;
+	if (fd >= 0) {
+		if (write(fd, reload_outcome, strlen(reload_outcome)) < 0)
+			_exit(1);
+		close(fd);
+	}
+}
+
 static bool comm_is_medguard(pid_t pid)
 {
 	char path[64], comm[32] = "";
@@ -227,15 +244,16 @@ static bool comm_is_medguard(pid_t pid)
 	return strcmp(comm, "medguard\n") == 0;
 }
 
-static void test_reload_signals_medguard(void)
+/* A child named medguard that runs ON_HANGUP at SIGHUP; its pid file's path in PATH. */
+static pid_t fake_daemon(void (*on_hangup)(int), char *path, size_t size)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	char text[64], path[256], *out, *err;
-	int status = 0, tries = 0;
+	char text[64];
+	int tries = 0;
 	pid_t child = fork();
 
 	if (child == 0) {
-		signal(SIGHUP, exit_on_hangup);
+		signal(SIGHUP, on_hangup);
 		prctl(PR_SET_NAME, "medguard");
 		for (;;)
 			pause();
@@ -243,7 +261,61 @@ static void test_reload_signals_medguard(void)
 	while (!comm_is_medguard(child) && tries++ < 500)
 		nanosleep(&tick, NULL);
 	snprintf(text, sizeof(text), "%d\n", (int)child);
-	snprintf(path, sizeof(path), "%s", write_bytes("medguard.pid", text, strlen(text)));
+	snprintf(path, size, "%s", write_bytes("medguard.pid", text, strlen(text)));
+	return child;
+}
+
+/* Reloads a fake daemon whose status file says OUTCOME after SIGHUP; the status of the reload. */
+static int reload_fake_daemon(const char *outcome, char **out, char **err)
+{
+	char path[256];
+	int status;
+	pid_t child;
+
+	reload_outcome = outcome;
+	child = fake_daemon(count_reload_on_hangup, path, sizeof(path));
+	status = reload_output(path, out, err);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return status;
+}
+
+/* systemctl reload must fail when the daemon keeps its policy: the CLI waits for the outcome. */
+static void test_reload_waits_for_the_outcome(void)
+{
+	char *out, *err;
+
+	snprintf(reload_status_file, sizeof(reload_status_file), "%s",
+		 write_bytes("status", "pid 1\nreloads 0\n", 17));
+	ASSERT_EQ(reload_fake_daemon("pid 1\nreloads 1 last-applied\n", &out, &err), 0,
+		  "an applied reload succeeds");
+	ASSERT_HAS(out, "reloaded its policy", "says so");
+	ASSERT_STREQ(err, "", "no error");
+	free(out);
+	free(err);
+
+	ASSERT_EQ(reload_fake_daemon("pid 1\nreloads 2 last-refused\n", &out, &err), 1,
+		  "a refused reload fails");
+	ASSERT_HAS(err, "refused the new policy and keeps the one in force", "says so, in one line");
+	ASSERT_STREQ(out, "", "nothing on stdout");
+	free(out);
+	free(err);
+
+	ASSERT_EQ(reload_fake_daemon("pid 1\nreloads 2 last-refused\n", &out, &err), 1,
+		  "no outcome within the time-out fails");
+	ASSERT_HAS(err, "gave no outcome of the reload in 5 s", "says so");
+	free(out);
+	free(err);
+	reload_status_file[0] = '\0';
+}
+
+/* A daemon whose status file counts no reloads (or that has none) is only signalled. */
+static void test_reload_signals_medguard(void)
+{
+	char text[64], path[256], *out, *err;
+	int status = 0;
+	pid_t child = fake_daemon(exit_on_hangup, path, sizeof(path));
+
 	ASSERT_EQ(reload_output(path, &out, &err), 0, "signalled");
 	ASSERT_STREQ(err, "", "no error");
 	snprintf(text, sizeof(text), "sent SIGHUP to medguard (pid %d): it reloads its policy", (int)child);
@@ -262,6 +334,7 @@ int main(void)
 	RUN(test_reload_errors);
 	RUN(test_reload_default_pid_file);
 	RUN(test_reload_signals_medguard);
+	RUN(test_reload_waits_for_the_outcome);
 	policy_test_teardown();
 	return unit_done();
 }

@@ -29,10 +29,15 @@ int mg_cmd_probe(int argc, char **argv);
 
 /*
  * Asks the medguard daemon whose pid is in PID_FILE to reload its policy
- * (SIGHUP). What was done goes to OUT, an error to ERR, one line either way.
- * Returns the exit status.
+ * (SIGHUP), then waits up to TIMEOUT_S seconds (0: not at all) for the
+ * outcome its STATUS_FILE counts: a refused reload fails, as systemctl
+ * reload must. What was done goes to OUT, an error to ERR, one line either
+ * way. Returns the exit status.
  */
-int mg_policy_reload(const char *pid_file, FILE *out, FILE *err);
+int mg_policy_reload(const char *pid_file, const char *status_file, unsigned int timeout_s, FILE *out, FILE *err);
+
+/* A reload compiles, hashes and verifies again: minutes at most, on a loaded machine. */
+#define MG_RELOAD_WAIT_SECONDS 900
 
 /* ---- options.c: shared by the commands ---------------------------------- */
 

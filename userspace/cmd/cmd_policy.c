@@ -2,14 +2,16 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "cmd.h"
 #include "policy/policy.h"
 
-#define USAGE "usage: medguard policy check FILE | show FILE | reload"
+#define USAGE "usage: medguard policy check FILE | show FILE | reload [--no-wait]"
 
 static int policy_check(const char *file)
 {
@@ -78,10 +80,66 @@ static bool is_medguard(pid_t pid, char *comm, size_t size)
 	return strcmp(comm, "medguard") == 0;
 }
 
-int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
+/*
+ * How many reloads the daemon's status file counts, and whether the last
+ * was refused; -1 when it does not say (no file, or a daemon that counts none).
+ */
+static long reloads_counted(const char *status_file, bool *last_refused)
 {
+	char line[256], outcome[32];
+	FILE *file = fopen(status_file, "re");
+	long count = -1;
+
+	if (!file)
+		return -1;
+	while (fgets(line, sizeof(line), file)) {
+		outcome[0] = '\0';
+		if (sscanf(line, "reloads %ld %31s", &count, outcome) >= 1) {
+			*last_refused = strcmp(outcome, "last-refused") == 0;
+			break;
+		}
+	}
+	fclose(file);
+	return count;
+}
+
+/* The outcome of the reload after BEFORE, as the status file tells it; the exit status. */
+static int wait_for_reload(pid_t pid, const char *status_file, long before, unsigned int timeout_s, FILE *out,
+			   FILE *err)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	unsigned long waited_ms;
+	bool refused = false;
+	char comm[32];
+
+	for (waited_ms = 0; waited_ms <= timeout_s * 1000UL; waited_ms += 100) {
+		if (reloads_counted(status_file, &refused) > before) {
+			if (!refused) {
+				fprintf(out, "medguard (pid %d) reloaded its policy\n", (int)pid);
+				return 0;
+			}
+			fprintf(err, "medguard (pid %d) refused the new policy and keeps the one in force; 'medguard "
+				     "policy check FILE' and the daemon's log say why\n", (int)pid);
+			return 1;
+		}
+		if (!is_medguard(pid, comm, sizeof(comm))) {
+			fprintf(err, "medguard (pid %d) ended during the reload; 'journalctl -u medguard' says why\n",
+				(int)pid);
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	fprintf(err, "medguard (pid %d) gave no outcome of the reload in %u s; its log will say it\n", (int)pid,
+		timeout_s);
+	return 1;
+}
+
+int mg_policy_reload(const char *pid_file, const char *status_file, unsigned int timeout_s, FILE *out, FILE *err)
+{
+	bool refused;
 	char comm[32];
 	FILE *file;
+	long before;
 	pid_t pid;
 
 	file = fopen(pid_file, "re");
@@ -103,6 +161,7 @@ int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
 			(int)pid, pid_file, strcmp(comm, "?") ? comm : "gone");
 		return 1;
 	}
+	before = reloads_counted(status_file, &refused);
 	if (kill(pid, SIGHUP) < 0) {
 		if (errno == EPERM)
 			fprintf(err, "medguard: cannot signal medguard (pid %d): permission denied; run 'medguard policy reload' as root\n",
@@ -111,9 +170,12 @@ int mg_policy_reload(const char *pid_file, FILE *out, FILE *err)
 			fprintf(err, "medguard: cannot signal medguard (pid %d): %s\n", (int)pid, strerror(errno));
 		return 1;
 	}
-	fprintf(out, "sent SIGHUP to medguard (pid %d): it reloads its policy and logs the result\n",
-		(int)pid);
-	return 0;
+	if (before < 0 || !timeout_s) {
+		fprintf(out, "sent SIGHUP to medguard (pid %d): it reloads its policy and logs the result\n",
+			(int)pid);
+		return 0;
+	}
+	return wait_for_reload(pid, status_file, before, timeout_s, out, err);
 }
 
 int mg_cmd_policy(int argc, char **argv)
@@ -125,7 +187,9 @@ int mg_cmd_policy(int argc, char **argv)
 	if (sub && strcmp(sub, "show") == 0 && argc == 3)
 		return policy_show(argv[2]);
 	if (sub && strcmp(sub, "reload") == 0 && argc == 2)
-		return mg_policy_reload(MG_PID_FILE, stdout, stderr);
+		return mg_policy_reload(MG_PID_FILE, MG_STATUS_FILE, MG_RELOAD_WAIT_SECONDS, stdout, stderr);
+	if (sub && strcmp(sub, "reload") == 0 && argc == 3 && strcmp(argv[2], "--no-wait") == 0)
+		return mg_policy_reload(MG_PID_FILE, MG_STATUS_FILE, 0, stdout, stderr);
 	fprintf(stderr, USAGE "\n");
 	return 2;
 }

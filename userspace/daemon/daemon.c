@@ -30,19 +30,36 @@
 #define PACKAGES_QUIET_MS 1000
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t leave_requested;
 static volatile sig_atomic_t reload_requested;
 static volatile sig_atomic_t stop_request_arrived;
 
-
-static void on_signal(int signo)
+/*
+ * SIGTERM from PID 1 is the service manager stopping the unit (see
+ * answer_service_manager()). From anyone else (medguard stop without keys,
+ * a shell's kill) SIGTERM and SIGINT remove the protection, unless the
+ * policy names keys.
+ */
+static void on_signal(int signo, siginfo_t *info, void *context)
 {
+	(void)context;
 	if (signo == SIGHUP)
 		reload_requested = 1;
 	else if (signo == SIGUSR1)
 		stop_request_arrived = 1;
+	else if (signo == SIGTERM && info->si_code == SI_USER && info->si_pid == 1)
+		leave_requested = 1;
 	else
 		stop_requested = 1;
 }
+
+/* How the main loop ends. */
+enum daemon_end {
+	DAEMON_RUNS,
+	DAEMON_STOPS,          /* protection removed: a signed stop, or a stop of a policy without keys */
+	DAEMON_LEAVES,         /* the service manager stops the unit: the pins stay, the next start takes them */
+	DAEMON_LEAVES_GUARDED, /* the same at shutdown, and the guard stays up too: nothing replaces them */
+};
 
 /* Milliseconds since THEN, on the monotonic clock. */
 static long long ms_since(const struct timespec *then)
@@ -354,14 +371,36 @@ static void lock_anchors_when_due(struct daemon *daemon)
 		lock_anchors(daemon, "the unlock expired; medguard's own files are the daemon's alone again");
 }
 
-/* Whether what arrived (a signal, a request) stops the daemon. */
-static bool stop_now(struct daemon *daemon)
+/*
+ * PID 1 asked the daemon to go. Without keys, or after a signed unlock, it
+ * leaves its programs pinned for the next start (an upgrade of the package
+ * restarts it so). A locked daemon leaves only when the system shuts down,
+ * and then its guard stays up until the filesystems are unmounted; any
+ * other stop (systemctl kill, a unit that conflicts with it) would leave
+ * the pins unguarded until the next start, so it is refused.
+ */
+static enum daemon_end answer_service_manager(struct daemon *daemon)
 {
+	if (!daemon->stop_challenge[0] || daemon->unlocked)
+		return DAEMON_LEAVES;
+	if (service_system_stopping())
+		return DAEMON_LEAVES_GUARDED;
+	fprintf(stderr, "medguard: systemd asked medguard to stop, and the system is not shutting down: refused, the "
+			"policy names keys; stop it with 'medguard stop --key FILE', or restart it after 'medguard "
+			"unlock --key FILE'\n");
+	return DAEMON_RUNS;
+}
+
+/* Whether what arrived (a signal, a request) ends the daemon, and how. */
+static enum daemon_end end_now(struct daemon *daemon)
+{
+	enum daemon_end end;
+
 	if (stop_request_arrived) {
 		stop_request_arrived = 0;
 		switch (signed_request(daemon)) {
 		case SIGNED_STOP:
-			return true;
+			return DAEMON_STOPS;
 		case SIGNED_UNLOCK:
 			unlock_anchors(daemon);
 			break;
@@ -369,13 +408,19 @@ static bool stop_now(struct daemon *daemon)
 			break;
 		}
 	}
+	if (leave_requested) {
+		leave_requested = 0;
+		end = answer_service_manager(daemon);
+		if (end != DAEMON_RUNS)
+			return end;
+	}
 	if (!stop_requested)
-		return false;
+		return DAEMON_RUNS;
 	stop_requested = 0;
 	if (!daemon->stop_challenge[0])
-		return true;
+		return DAEMON_STOPS;
 	fprintf(stderr, "medguard: SIGTERM or SIGINT ignored: the policy names keys, stop with 'medguard stop --key FILE'\n");
-	return false;
+	return DAEMON_RUNS;
 }
 
 /* What the module verifies as a launcher's content is marked a launcher, as the daemon marks it. */
@@ -387,17 +432,27 @@ static void tell_module_launchers(struct daemon *daemon)
 	mg_kfuncs_set_launchers(daemon->exec_trust, sha256, n);
 }
 
+/* The status file says it too: 'medguard policy reload' waits for it and fails. */
+static void reload_refused(struct daemon *daemon, const char *why)
+{
+	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
+	daemon->reloads++;
+	daemon->last_reload_refused = true;
+	write_status(daemon);
+	say(daemon, "reload-refused", why);
+	service_ready(daemon);
+}
+
 static void reload(struct daemon *daemon)
 {
 	char detail[512];
 	struct mg_trust_ctx *trust = NULL, *old_trust = daemon->trust;
 	struct mg_policy *policy, *old_policy = daemon->policy;
 
+	service_reloading();
 	policy = compile(daemon, &trust);
 	if (!policy) {
-		lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
-		say(daemon, "reload-refused",
-		    "the new policy was refused (the log says why); the running policy stays in force");
+		reload_refused(daemon, "the new policy was refused (the log says why); the running policy stays in force");
 		return;
 	}
 	daemon->policy = policy;
@@ -409,8 +464,7 @@ static void reload(struct daemon *daemon)
 		daemon->trust = old_trust;
 		mg_trust_ctx_free(trust);
 		mg_policy_free(policy);
-		lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
-		say(daemon, "reload-refused", "the new policy could not be applied; the running policy stays in force");
+		reload_refused(daemon, "the new policy could not be applied; the running policy stays in force");
 		return;
 	}
 	mg_trust_ctx_free(old_trust);
@@ -422,8 +476,11 @@ static void reload(struct daemon *daemon)
 		say(daemon, "module-keys-stale", detail);
 	tell_module_launchers(daemon);
 	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
+	daemon->reloads++;
+	daemon->last_reload_refused = false;
 	write_status(daemon);
 	say(daemon, "reloaded", daemon->policy_file);
+	service_ready(daemon);
 }
 
 /*
@@ -472,7 +529,8 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	struct mg_loader_options loader_options = { .pin = true, .log = stderr, .anchors = anchors };
 	struct daemon daemon = { .out = stdout, .mode_override = options->mode_override,
 				 .policy_file = options->policy_file, .syslog = options->syslog };
-	struct sigaction action = { .sa_handler = on_signal };
+	struct sigaction action = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+	enum daemon_end end;
 	const char *output = options->output;
 	int status = 1;
 	pid_t other = running_daemon();
@@ -567,7 +625,9 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	daemon.started = true;
 	say(&daemon, "started", daemon.policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit");
 
-	while (!stop_now(&daemon)) {
+	service_ready(&daemon);
+
+	while ((end = end_now(&daemon)) == DAEMON_RUNS) {
 		struct pollfd fds[] = {
 			{ .fd = ring_buffer__epoll_fd(daemon.events), .events = POLLIN },
 			{ .fd = mg_trust_watch_fd(daemon.watch), .events = POLLIN },
@@ -593,10 +653,26 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		renew_challenge_when_due(&daemon);
 	}
 	ring_buffer__consume(daemon.events);
-	say(&daemon, "stopped", "protection removed on request");
 	unlink(MG_PID_FILE);
 	unlink(MG_STATUS_FILE);
-	status = 0;
+	if (end == DAEMON_LEAVES || end == DAEMON_LEAVES_GUARDED) {
+		if (end == DAEMON_LEAVES_GUARDED)
+			mg_loader_keep_guard_after_exit(daemon.loader);
+		service_stopping("leaving the programs pinned: the policy stays in force");
+		fprintf(stderr, "medguard: stopped by the service manager; the programs stay pinned and the records "
+				"protected until the next start; 'medguard stop' removes the protection\n");
+		say(&daemon, "left",
+		    "the service manager stopped the daemon; its programs stay pinned and enforce the policy until "
+		    "the next start takes them over; to remove the protection: medguard stop (--key FILE if the "
+		    "policy names keys)");
+		mg_loader_leave(daemon.loader);
+		daemon.loader = NULL;
+		status = MG_EXIT_LEFT_PINNED;
+	} else {
+		service_stopping("removing the protection on request");
+		say(&daemon, "stopped", "protection removed on request");
+		status = 0;
+	}
 
 cleanup:
 	ring_buffer__free(daemon.events);

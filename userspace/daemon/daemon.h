@@ -17,6 +17,14 @@
 /* `medguard stop` and `medguard unlock` leave their signed request here, then send SIGUSR1. */
 #define MG_STOP_REQUEST_FILE MG_RUN_DIR "/stop-request"
 
+/*
+ * `medguard run`'s exit status when the service manager stopped it (SIGTERM
+ * from PID 1) and its programs stay pinned, enforcing, for the next start:
+ * EX_TEMPFAIL. The unit counts it a clean stop that Restart= restarts; a
+ * stop that removed the protection exits 0.
+ */
+#define MG_EXIT_LEFT_PINNED 75
+
 #define MG_STOP_CHALLENGE_BYTES 32
 #define MG_STOP_DIGEST_BYTES 32 /* SHA-256 */
 /* How long a signed unlock lets root change medguard's own files, if no reload ends it sooner. */

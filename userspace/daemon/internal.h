@@ -43,6 +43,8 @@ struct daemon {
 	/* The one before it, still good until the next renewal: a request signed as the challenge rotated. */
 	char previous_challenge[2 * MG_STOP_CHALLENGE_BYTES + 1];
 	struct timespec challenge_at;
+	unsigned int reloads;     /* reloads asked for since the start, applied or refused */
+	bool last_reload_refused; /* the last of them kept the running policy */
 	bool unlocked; /* after a signed unlock: root may change medguard's own files */
 	struct timespec unlocked_at;
 };
@@ -86,6 +88,14 @@ void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
 enum signed_request { SIGNED_NOTHING, SIGNED_STOP, SIGNED_UNLOCK };
 int stop_challenge_new(struct daemon *daemon, bool keep_previous);
 enum signed_request signed_request(struct daemon *daemon);
+
+/* service.c: what systemd is told (sd_notify); nothing outside a unit. */
+void service_phase(const char *what);
+void service_ready(const struct daemon *daemon);
+void service_reloading(void);
+void service_stopping(const char *why);
+/* Whether systemd is shutting the system down (its SystemState is "stopping"). */
+bool service_system_stopping(void);
 
 /* status.c */
 /* The files `medguard status` and `medguard policy reload` read. */

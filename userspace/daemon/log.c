@@ -21,12 +21,13 @@ void say(struct daemon *daemon, const char *what, const char *detail)
 
 void progress(struct daemon *daemon, const char *fmt, ...)
 {
+	char what[512];
 	va_list args;
 
-	fprintf(stderr, "medguard: %s: ", daemon->started ? "reload" : "starting");
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	vsnprintf(what, sizeof(what), fmt, args);
 	va_end(args);
-	fputc('\n', stderr);
+	fprintf(stderr, "medguard: %s: %s\n", daemon->started ? "reload" : "starting", what);
 	fflush(stderr);
+	service_phase(what);
 }

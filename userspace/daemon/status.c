@@ -70,6 +70,8 @@ void write_status(struct daemon *daemon)
 	fprintf(file, "pid %d\npolicy %s\ngeneration %u\nmode %s\ntrusted-files %lu\n", getpid(),
 		daemon->policy_file, mg_loader_generation(daemon->loader),
 		daemon->policy->mode == MG_MODE_ENFORCE ? "enforce" : "audit", daemon->trusted_files);
+	fprintf(file, "reloads %u%s\n", daemon->reloads,
+		!daemon->reloads ? "" : daemon->last_reload_refused ? " last-refused" : " last-applied");
 	if (daemon->stop_challenge[0])
 		fprintf(file, "stop-challenge %s\nown-files %s\n", daemon->stop_challenge,
 			daemon->unlocked ? "unlocked until the next reload" : "locked");

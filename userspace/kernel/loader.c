@@ -267,6 +267,11 @@ void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked)
 	loader->skel->bss->anchors_unlocked = unlocked;
 }
 
+void mg_loader_keep_guard_after_exit(struct mg_loader *loader)
+{
+	loader->skel->bss->guard_outlives_daemon = 1;
+}
+
 int mg_loader_anchor_paths(struct mg_loader *loader, const struct mg_policy *policy, FILE *log)
 {
 	struct apply_state state = live_state(loader, log);
@@ -914,4 +919,18 @@ const char *mg_loader_root_path(const struct mg_loader *loader, __u64 dev, __u64
 		if (loader->roots[i].dev == dev && loader->roots[i].ino == ino)
 			return loader->roots[i].path;
 	return NULL;
+}
+
+void mg_loader_leave(struct mg_loader *loader)
+{
+	size_t i;
+
+	if (!loader)
+		return;
+	if (loader->pinned) {
+		for (i = 0; i < loader->nlinks; i++)
+			bpf_link__disconnect(loader->links[i]);
+		loader->pinned = false;
+	}
+	mg_loader_close(loader);
 }

@@ -67,6 +67,8 @@ int mg_loader_label_process(struct mg_loader *loader, pid_t pid, const struct mg
 void mg_loader_labels_complete(struct mg_loader *loader);
 /* Whether no other task may signal or trace the daemon (its policy names keys: a signed stop ends it). */
 void mg_loader_guard_daemon(struct mg_loader *loader, bool guarded);
+/* The guard stays up when the daemon exits (it leaves at shutdown): nothing may replace the pins. */
+void mg_loader_keep_guard_after_exit(struct mg_loader *loader);
 /* Whether root may change medguard's own files while the daemon is guarded (after a signed unlock). */
 void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked);
 /*
@@ -104,5 +106,12 @@ const char *mg_loader_root_path(const struct mg_loader *loader, __u64 dev, __u64
 
 /* Detaches everything and removes the pins. */
 void mg_loader_close(struct mg_loader *loader);
+
+/*
+ * Frees LOADER but leaves what it pinned on the hooks: the policy stays in
+ * force with no daemon, and the next start takes the pins over. Without
+ * pins, the same as mg_loader_close().
+ */
+void mg_loader_leave(struct mg_loader *loader);
 
 #endif /* MEDGUARD_LOADER_H */

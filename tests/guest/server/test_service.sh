@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# medguard's life as a Debian service, in the systemd guest: the package
+# installed with dpkg, README.Debian followed step by step to enforcement,
+# then what systemd does to the unit. Each step as an operator would see it:
+# systemctl's exit status, the unit's state, the journal, and whether this
+# shell (an administrator's root shell: untrusted) reaches a record.
+. "$(dirname "$0")/../lib.sh"
+
+version=$(cat "$REPO/VERSION")
+deb=$REPO/build/deb/medguard_${version}_amd64.deb
+policy=/etc/medguard/default.policy
+records=/srv/medical-records
+record=$records/patient-1.txt
+key=$WORK/it-release.key
+
+if [ ! -f "$deb" ]; then
+	not_ok "service: $deb is there (run 'make deb' first)"
+	exit 1
+fi
+# The guests trust a short dpkg database: hashing every package of the
+# host under emulation would take most of the suite's time.
+bash "$REPO/tests/guest/minimal-packages" >/dev/null
+
+unit_is() {
+	[ "$(systemctl show -P "$1" medguard.service)" = "$2" ]
+}
+main_pid() {
+	systemctl show -P MainPID medguard.service
+}
+journal_has() {
+	journalctl --sync
+	journalctl -q -b -u medguard.service --no-pager | grep -q -- "$1"
+}
+# The daemon's own log under the package: /var/log/medguard/events.jsonl.
+log_has() {
+	grep -q -- "$1" /var/log/medguard/events.jsonl 2>/dev/null
+}
+record_refused() {
+	! cat "$record" >/dev/null 2>&1
+}
+
+# ---- the package --------------------------------------------------------
+mkdir -p "$records"
+echo "patient 1" >"$record"
+started=$SECONDS
+check "service: dpkg -i installs the package and starts the service" dpkg -i "$deb"
+echo "# the install and the first start took $((SECONDS - started)) s"
+MEDGUARD_BIN=/usr/sbin/medguard
+if ! systemctl is-active --quiet medguard.service; then
+	systemctl status medguard.service --no-pager 2>&1 | sed 's/^/# /'
+	journalctl -b -u medguard.service --no-pager 2>&1 | tail -n 30 | sed 's/^/# /'
+fi
+check "service: medguard.service is active once dpkg is done (READY=1 came)" unit_is ActiveState active
+check "service: it runs as a notify service" unit_is Type notify
+if systemctl show -P StatusText medguard.service | grep -q "^auditing $policy"; then
+	ok "service: systemctl status says it audits the default policy"
+else
+	not_ok "service: systemctl status says it audits the default policy ($(systemctl show -P StatusText medguard.service))"
+fi
+check "service: the journal says what to do next (the policy protects nothing yet)" \
+	wait_until 100 journal_has "protects nothing"
+check "service: the event log is 0640 root:adm" test "$(stat -c '%a %U:%G' /var/log/medguard/events.jsonl)" = "640 root:adm"
+
+# ---- README.Debian, step by step ---------------------------------------
+sed -i 's/^#R //' "$policy"
+echo "bogus statement;" >>"$policy"
+if systemctl reload medguard.service 2>/dev/null; then
+	not_ok "service: systemctl reload fails when medguard refuses the new policy"
+else
+	ok "service: systemctl reload fails when medguard refuses the new policy"
+fi
+check "service: after the refused reload the unit is still active" unit_is ActiveState active
+sed -i '$d' "$policy"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
+openssl pkey -in "$key" -pubout -out /etc/medguard/keys/it-release.pem 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
+	openssl pkey -pubout -out /etc/medguard/keys/backup.pem 2>/dev/null
+sed -i 's/^#K //' "$policy"
+check "service: the policy with the records and the keys is valid" "$MEDGUARD_BIN" policy check "$policy"
+check "service: systemctl reload applies it" systemctl reload medguard.service
+check "service: audit mode lets the administrator's shell read a record" cat "$record"
+check "service: the unlock signed with the IT key is accepted" "$MEDGUARD_BIN" unlock --key "$key"
+sed -i 's/^mode audit;/mode enforce;/' "$policy"
+check "service: systemctl reload switches to enforce" systemctl reload medguard.service
+check "service: systemctl status says it enforces, and how it is stopped" \
+	sh -c "systemctl status medguard.service --no-pager | grep -q \"enforcing $policy; locked: stop with 'medguard stop --key FILE'\""
+check "service: the administrator's root shell may not read a record" record_refused
+
+# ---- the server's daily life, enforcing ---------------------------------
+# A hospital service from a unit file of its own: packaged programs that
+# systemd starts read and change the records.
+# The unit's last steps check its own work: only a trusted program can.
+cat >/etc/systemd/system/emr-export.service <<UNIT
+[Unit]
+Description=EMR export (medguard test)
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/cp $record $records/patient-1.export
+ExecStart=/usr/bin/tee -a $record
+ExecStart=/usr/bin/grep -q "a line the EMR service appends" $record
+ExecStart=/usr/bin/grep -q "patient 1" $records/patient-1.export
+StandardInputText=a line the EMR service appends
+StandardOutput=null
+UNIT
+systemctl daemon-reload
+check "daily: a service started by systemd from its unit file copies, changes and reads records" \
+	systemctl start emr-export.service
+check "daily: the copy it made is a record the administrator's shell may not read" \
+	sh -c "! cat '$records/patient-1.export' >/dev/null 2>&1"
+
+# A signed job, run by cron through the launcher; a cron line that runs a
+# tool on the records directly is refused.
+job=/usr/local/sbin/records-count
+cat >"$job" <<JOB
+#!/bin/sh
+wc -l $records/patient-1.txt >/var/tmp/records-count.out
+JOB
+chmod 755 "$job"
+check "daily: the job is signed with the IT key" "$MEDGUARD_BIN" sign "$job" --key "$key"
+rm -f /var/tmp/records-count.out /var/tmp/cron-direct.out
+cat >/etc/cron.d/medguard-test <<CRON
+* * * * * root /usr/sbin/medguard-exec $job
+* * * * * root cat $record >/var/tmp/cron-direct.out 2>&1
+CRON
+touch /etc/cron.d
+cron_ran() {
+	[ -s /var/tmp/records-count.out ] && [ -s /var/tmp/cron-direct.out ]
+}
+check "daily: cron runs both lines within two minutes" wait_until 1500 cron_ran
+check "daily: the cron job through medguard-exec reads the records" grep -q "patient-1.txt" /var/tmp/records-count.out
+check "daily: the cron line running cat on a record directly is refused" \
+	grep -q "Operation not permitted" /var/tmp/cron-direct.out
+rm -f /etc/cron.d/medguard-test
+
+# An administrator's ssh session: untrusted, and it may use the launcher.
+mkdir -p /root/.ssh
+chmod 700 /root/.ssh
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/ssh-key"
+cat "$WORK/ssh-key.pub" >>/root/.ssh/authorized_keys
+as_admin() {
+	ssh -i "$WORK/ssh-key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		-o LogLevel=ERROR root@127.0.0.1 "$@"
+}
+check "daily: the administrator logs in with ssh" as_admin true
+out=$(as_admin cat "$record" 2>&1)
+if grep -q "Operation not permitted" <<<"$out"; then
+	ok "daily: the ssh session may not read a record"
+else
+	not_ok "daily: the ssh session may not read a record ($out)"
+fi
+rm -f /var/tmp/records-count.out
+check "daily: the ssh session runs the signed job through the launcher" as_admin /usr/sbin/medguard-exec "$job"
+check "daily: the job read the records" grep -q patient-1.txt /var/tmp/records-count.out
+
+# A package installed with apt, then upgraded: its program, started by
+# systemd, is trusted on first use of each version.
+make_package() {
+	local version=$1 program=$2 dir=$WORK/pkg-$1
+	mkdir -p "$dir/DEBIAN" "$dir/usr/sbin"
+	cp "$program" "$dir/usr/sbin/records-reader"
+	printf 'Package: records-reader\nVersion: %s\nArchitecture: amd64\nMaintainer: medguard tests <root@localhost>\nDescription: reads a record\n' \
+		"$version" >"$dir/DEBIAN/control"
+	dpkg-deb -b --root-owner-group "$dir" "$WORK/records-reader_$version.deb" >/dev/null
+}
+make_package 1 /usr/bin/head
+make_package 2 /usr/bin/tail
+read_with_package() {
+	systemd-run --quiet --wait --pipe /usr/sbin/records-reader -n 5 "$record" 2>/dev/null | grep -q "patient 1"
+}
+check "daily: apt-get install of a local package works" \
+	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$WORK/records-reader_1.deb"
+check "daily: its program, started by systemd, reads a record within seconds of the install" \
+	wait_until 300 read_with_package
+check "daily: apt-get upgrade to its next version works" \
+	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$WORK/records-reader_2.deb"
+check "daily: the upgraded program is trusted within seconds of the upgrade" wait_until 300 read_with_package
+check "daily: the journal carries the daemon's lines" journal_has "medguard"
+
+# ---- systemctl stop ----------------------------------------------------
+out=$(systemctl stop medguard.service 2>&1)
+if [ $? -ne 0 ] && grep -q "refuse" <<<"$out"; then
+	ok "service: systemctl stop is refused"
+else
+	not_ok "service: systemctl stop is refused ($out)"
+fi
+check "service: the unit is still active after it" unit_is ActiveState active
+check "service: the records are still protected" record_refused
+locked_pid=$(main_pid)
+check "service: systemctl kill (SIGTERM from PID 1) outside a shutdown reaches the daemon" \
+	systemctl kill --kill-whom=main --signal=SIGTERM medguard.service
+check "service: a locked daemon refuses it, and the journal says how to stop it" \
+	wait_until 100 journal_has "refused, the policy names keys; stop it with 'medguard stop --key FILE'"
+check "service: the same daemon runs" sh -c "[ \"\$(systemctl show -P MainPID medguard.service)\" = $locked_pid ]"
+
+# ---- an upgrade --------------------------------------------------------
+out=$(dpkg -i "$deb" 2>&1)
+if [ $? -ne 0 ] && grep -q "medguard is locked" <<<"$out"; then
+	ok "service: an upgrade of a locked medguard stops before unpacking, and says to unlock"
+else
+	not_ok "service: an upgrade of a locked medguard stops before unpacking ($(tail -n 2 <<<"$out" | tr '\n' ' '))"
+fi
+old_pid=$(main_pid)
+: >"$WORK/leaks"
+(
+	while [ ! -e "$WORK/stop-reading" ]; do
+		cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
+		sleep 0.1
+	done
+) &
+reader=$!
+check "service: after a signed unlock the upgrade (dpkg -i) succeeds" \
+	sh -c "'$MEDGUARD_BIN' unlock --key '$key' && dpkg -i '$deb'"
+new_daemon() {
+	local pid
+	pid=$(main_pid)
+	[ "$pid" != 0 ] && [ "$pid" != "$old_pid" ] && unit_is ActiveState active
+}
+started=$SECONDS
+check "service: the new daemon runs after the upgrade (Restart=, READY=1)" wait_until 6000 new_daemon
+echo "# the hand-over took $((SECONDS - started)) s"
+touch "$WORK/stop-reading"
+wait "$reader"
+check "service: no read of a record got through during the upgrade" test ! -s "$WORK/leaks"
+check "service: the old daemon said it left its programs pinned" log_has '"event":"left"'
+check "service: the new daemon enforces" sh -c "systemctl show -P StatusText medguard.service | grep -q '^enforcing'"
+check "service: the records are protected after the upgrade" record_refused
+
+# ---- the signed stop ---------------------------------------------------
+check "service: medguard stop --key stops it" "$MEDGUARD_BIN" stop --key "$key" --timeout 120
+check "service: systemd sees a clean stop (inactive, not failed)" \
+	wait_until 300 sh -c "[ \"\$(systemctl show -P ActiveState medguard.service)\" = inactive ]"
+check "service: and no restart" sh -c "sleep 4; [ \"\$(systemctl show -P ActiveState medguard.service)\" = inactive ]"
+check "service: its result is success" unit_is Result success
+check "service: the records are no longer protected" cat "$record"
+
+# ---- a stop job outside a shutdown -------------------------------------
+check "service: systemctl start starts it again" systemctl start medguard.service
+check "service: the records are protected again" record_refused
+locked_pid=$(main_pid)
+systemd-run --quiet --wait -p Conflicts=medguard.service --unit=medguard-test-conflict true
+sleep 3
+check "service: a unit that conflicts with a locked medguard does not end the daemon" kill -0 "$locked_pid"
+check "service: the records stay protected" record_refused
+check "service: medguard stop --key stops that daemon too" "$MEDGUARD_BIN" stop --key "$key" --timeout 120
+
+# ---- the shutdown ------------------------------------------------------
+# With shutdown.target started (only a dependency may start it) systemd's
+# state is "stopping", as at a power-off; then the unit's stop job comes,
+# as shutdown.target's conflicts bring it. This test's own unit has no such
+# conflict and goes on.
+systemctl reset-failed medguard.service
+check "service: it starts once more" systemctl start medguard.service
+last_pid=$(main_pid)
+check "service: the system is shutting down (systemd's state is stopping)" \
+	sh -c "systemd-run --quiet -p DefaultDependencies=no -p Wants=shutdown.target -p After=shutdown.target \
+		--unit=medguard-test-shutdown true && [ \"\$(systemctl is-system-running)\" = stopping ]"
+started=$SECONDS
+systemd-run --quiet --no-block -p DefaultDependencies=no -p Conflicts=medguard.service --unit=medguard-test-stop true
+check "service: at shutdown the daemon leaves within seconds" \
+	wait_until 300 sh -c "[ \"\$(systemctl show -P ActiveState medguard.service)\" = inactive ]"
+echo "# medguard's stop at shutdown took $((SECONDS - started)) s"
+check "service: the unit is not failed" unit_is Result success
+check "service: the daemon is gone" sh -c "! kill -0 $last_pid"
+check "service: the records stay protected until the end" record_refused
+check "service: its guard stays up: the pins may not be removed" \
+	sh -c "! rm -f /sys/fs/bpf/medguard/link0 2>/dev/null && [ -e /sys/fs/bpf/medguard/link0 ]"
+check "service: nor the policy changed" sh -c "! echo '#' 2>/dev/null >>'$policy'"
