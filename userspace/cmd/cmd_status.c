@@ -35,6 +35,25 @@ cleanup:
 	return sum;
 }
 
+/*
+ * No daemon runs; its programs may: a daemon that left at a hand-over, at
+ * shutdown, or crashed leaves them pinned and enforcing. Exit status 3.
+ */
+static int not_running(const char *why)
+{
+	long long denied = pinned_counter(MG_COUNTER_DENIED);
+
+	if (denied < 0) {
+		printf("medguard is not running (%s); start it with 'medguard run --policy FILE'\n", why);
+		return 3;
+	}
+	printf("medguard's daemon is not running (%s), but the programs of the last one stay pinned in %s and "
+	       "enforce its policy (%lld denied); a start takes them over ('systemctl start medguard' or "
+	       "'medguard run --policy FILE')\n",
+	       why, MG_PIN_DIR, denied);
+	return 3;
+}
+
 int mg_cmd_status(int argc, char **argv)
 {
 	char line[512];
@@ -45,14 +64,14 @@ int mg_cmd_status(int argc, char **argv)
 	(void)argv;
 	file = fopen(MG_STATUS_FILE, "r");
 	if (!file) {
-		printf("medguard is not running (no %s); start it with 'medguard run --policy FILE'\n", MG_STATUS_FILE);
-		return 3;
+		snprintf(line, sizeof(line), "no %s", MG_STATUS_FILE);
+		return not_running(line);
 	}
 	while (fgets(line, sizeof(line), file)) {
 		if (sscanf(line, "pid %d", &pid) == 1 && kill(pid, 0) && errno == ESRCH) {
-			printf("medguard is not running (pid %d is gone); start it with 'medguard run --policy FILE'\n", pid);
 			fclose(file);
-			return 3;
+			snprintf(line, sizeof(line), "pid %d is gone", pid);
+			return not_running(line);
 		}
 		fputs(line, stdout);
 	}

@@ -265,3 +265,5 @@ check "service: the records stay protected until the end" record_refused
 check "service: its guard stays up: the pins may not be removed" \
 	sh -c "! rm -f /sys/fs/bpf/medguard/link0 2>/dev/null && [ -e /sys/fs/bpf/medguard/link0 ]"
 check "service: nor the policy changed" sh -c "! echo '#' 2>/dev/null >>'$policy'"
+check "service: medguard status says the daemon is gone and its programs enforce" \
+	sh -c "'$MEDGUARD_BIN' status | grep -q 'stay pinned in /sys/fs/bpf/medguard and enforce its policy'"
