@@ -29,5 +29,7 @@ void progress(struct daemon *daemon, const char *fmt, ...)
 	va_end(args);
 	fprintf(stderr, "medguard: %s: %s\n", daemon->started ? "reload" : "starting", what);
 	fflush(stderr);
-	service_phase(what);
+	/* Once started, the status line says what is enforced; a reload says so itself. */
+	if (!daemon->started)
+		service_phase(what);
 }

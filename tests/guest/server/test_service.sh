@@ -71,6 +71,36 @@ else
 fi
 check "service: after the refused reload the unit is still active" unit_is ActiveState active
 sed -i '$d' "$policy"
+
+# ---- a crash, before the policy names keys -------------------------------
+# Only a policy without keys lets PID 1 send anything but SIGTERM: enforced
+# for a moment, the daemon is made to crash. The records stay protected by
+# the pinned programs until Restart= brings a daemon back, which takes
+# them over.
+sed -i 's/^mode audit;/mode enforce;/' "$policy"
+check "service: enforced without keys (systemctl reload)" systemctl reload medguard.service
+check "service: the records are protected" record_refused
+crashed_pid=$(main_pid)
+: >"$WORK/leaks"
+rm -f "$WORK/stop-reading"
+(
+	while [ ! -e "$WORK/stop-reading" ]; do
+		cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
+		sleep 0.1
+	done
+) &
+reader=$!
+check "service: the daemon crashes (SIGSEGV)" systemctl kill --kill-whom=main --signal=SIGSEGV medguard.service
+restarted() {
+	local pid
+	pid=$(main_pid)
+	[ "$pid" != 0 ] && [ "$pid" != "$crashed_pid" ] && unit_is ActiveState active
+}
+check "service: Restart= brings it back" wait_until 6000 restarted
+touch "$WORK/stop-reading"
+wait "$reader"
+check "service: no read of a record got through while it was down" test ! -s "$WORK/leaks"
+sed -i 's/^mode enforce;/mode audit;/' "$policy"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
 openssl pkey -in "$key" -pubout -out /etc/medguard/keys/it-release.pem 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
@@ -201,6 +231,7 @@ else
 fi
 old_pid=$(main_pid)
 : >"$WORK/leaks"
+rm -f "$WORK/stop-reading"
 (
 	while [ ! -e "$WORK/stop-reading" ]; do
 		cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
