@@ -432,14 +432,17 @@ static void tell_module_launchers(struct daemon *daemon)
 	mg_kfuncs_set_launchers(daemon->exec_trust, sha256, n);
 }
 
-/* The status file says it too: 'medguard policy reload' waits for it and fails. */
-static void reload_refused(struct daemon *daemon, const char *why)
+/*
+ * Either way a reload ends: the files locked again, and the outcome in the
+ * status file ('medguard policy reload' waits for it), the log and systemd.
+ */
+static void reload_done(struct daemon *daemon, bool refused, const char *detail)
 {
 	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
 	daemon->reloads++;
-	daemon->last_reload_refused = true;
+	daemon->last_reload_refused = refused;
 	write_status(daemon);
-	say(daemon, "reload-refused", why);
+	say(daemon, refused ? "reload-refused" : "reloaded", detail);
 	service_ready(daemon);
 }
 
@@ -452,7 +455,7 @@ static void reload(struct daemon *daemon)
 	service_reloading();
 	policy = compile(daemon, &trust);
 	if (!policy) {
-		reload_refused(daemon, "the new policy was refused (the log says why); the running policy stays in force");
+		reload_done(daemon, true, "the new policy was refused (the log says why); the running policy stays in force");
 		return;
 	}
 	daemon->policy = policy;
@@ -464,7 +467,7 @@ static void reload(struct daemon *daemon)
 		daemon->trust = old_trust;
 		mg_trust_ctx_free(trust);
 		mg_policy_free(policy);
-		reload_refused(daemon, "the new policy could not be applied; the running policy stays in force");
+		reload_done(daemon, true, "the new policy could not be applied; the running policy stays in force");
 		return;
 	}
 	mg_trust_ctx_free(old_trust);
@@ -475,12 +478,7 @@ static void reload(struct daemon *daemon)
 	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
 		say(daemon, "module-keys-stale", detail);
 	tell_module_launchers(daemon);
-	lock_anchors(daemon, "reloaded: medguard's own files are the daemon's alone again");
-	daemon->reloads++;
-	daemon->last_reload_refused = false;
-	write_status(daemon);
-	say(daemon, "reloaded", daemon->policy_file);
-	service_ready(daemon);
+	reload_done(daemon, false, daemon->policy_file);
 }
 
 /*

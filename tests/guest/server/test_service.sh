@@ -38,6 +38,29 @@ log_has() {
 record_refused() {
 	! cat "$record" >/dev/null 2>&1
 }
+# A reader in this (untrusted) shell that tries the record every tenth of a
+# second while the daemon is replaced; what got through is in $WORK/leaks.
+start_reader() {
+	: >"$WORK/leaks"
+	rm -f "$WORK/stop-reading"
+	(
+		while [ ! -e "$WORK/stop-reading" ]; do
+			cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
+			sleep 0.1
+		done
+	) &
+	reader=$!
+}
+stop_reader() {
+	touch "$WORK/stop-reading"
+	wait "$reader"
+}
+# Another daemon than process $1 runs, and the unit is active.
+daemon_replaced() {
+	local pid
+	pid=$(main_pid)
+	[ "$pid" != 0 ] && [ "$pid" != "$1" ] && unit_is ActiveState active
+}
 
 # ---- the package --------------------------------------------------------
 mkdir -p "$records"
@@ -81,24 +104,10 @@ sed -i 's/^mode audit;/mode enforce;/' "$policy"
 check "service: enforced without keys (systemctl reload)" systemctl reload medguard.service
 check "service: the records are protected" record_refused
 crashed_pid=$(main_pid)
-: >"$WORK/leaks"
-rm -f "$WORK/stop-reading"
-(
-	while [ ! -e "$WORK/stop-reading" ]; do
-		cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
-		sleep 0.1
-	done
-) &
-reader=$!
+start_reader
 check "service: the daemon crashes (SIGSEGV)" systemctl kill --kill-whom=main --signal=SIGSEGV medguard.service
-restarted() {
-	local pid
-	pid=$(main_pid)
-	[ "$pid" != 0 ] && [ "$pid" != "$crashed_pid" ] && unit_is ActiveState active
-}
-check "service: Restart= brings it back" wait_until 6000 restarted
-touch "$WORK/stop-reading"
-wait "$reader"
+check "service: Restart= brings it back" wait_until 6000 daemon_replaced "$crashed_pid"
+stop_reader
 check "service: no read of a record got through while it was down" test ! -s "$WORK/leaks"
 sed -i 's/^mode enforce;/mode audit;/' "$policy"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
@@ -230,27 +239,13 @@ else
 	not_ok "service: an upgrade of a locked medguard stops before unpacking ($(tail -n 2 <<<"$out" | tr '\n' ' '))"
 fi
 old_pid=$(main_pid)
-: >"$WORK/leaks"
-rm -f "$WORK/stop-reading"
-(
-	while [ ! -e "$WORK/stop-reading" ]; do
-		cat "$record" >/dev/null 2>&1 && echo "read at $(date +%s.%N)" >>"$WORK/leaks"
-		sleep 0.1
-	done
-) &
-reader=$!
+start_reader
 check "service: after a signed unlock the upgrade (dpkg -i) succeeds" \
 	sh -c "'$MEDGUARD_BIN' unlock --key '$key' && dpkg -i '$deb'"
-new_daemon() {
-	local pid
-	pid=$(main_pid)
-	[ "$pid" != 0 ] && [ "$pid" != "$old_pid" ] && unit_is ActiveState active
-}
 started=$SECONDS
-check "service: the new daemon runs after the upgrade (Restart=, READY=1)" wait_until 6000 new_daemon
+check "service: the new daemon runs after the upgrade (Restart=, READY=1)" wait_until 6000 daemon_replaced "$old_pid"
 echo "# the hand-over took $((SECONDS - started)) s"
-touch "$WORK/stop-reading"
-wait "$reader"
+stop_reader
 check "service: no read of a record got through during the upgrade" test ! -s "$WORK/leaks"
 check "service: the old daemon said it left its programs pinned" log_has '"event":"left"'
 check "service: the new daemon enforces" sh -c "systemctl show -P StatusText medguard.service | grep -q '^enforcing'"
