@@ -7,6 +7,7 @@
 
 #include "entropy.h"
 #include "medguard_entropy.skel.h"
+#include "runtime_maps.h"
 
 /* Whether the running kernel has a function NAME to attach to. */
 static bool kernel_has_function(const char *name)
