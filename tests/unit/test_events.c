@@ -2,7 +2,8 @@
 /* Events as the operator reads them: JSON lines and syslog text. */
 #include <stdlib.h>
 
-#include "events.h"
+#include "daemon/event_format.h"
+#include "kernel/kernel.h"
 #include "unit.h"
 
 static void put_component(struct mg_event *event, unsigned int index, const char *name)

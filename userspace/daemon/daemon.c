@@ -3,7 +3,8 @@
  * The daemon's loop (`medguard run`): loads the enforcement core, applies
  * the policy, streams events, reloads on SIGHUP and shuts down cleanly on
  * SIGTERM. Trust feeding is in trust_feed.c, the answer to a lineage that
- * crossed a threshold in response.c, the status file in status.c.
+ * crossed a threshold in response.c, the status file in status.c, the
+ * events' lines in event_format.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,9 +20,6 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "daemon.h"
 #include "internal.h"
@@ -115,10 +113,9 @@ static bool exec_event_exe(const struct mg_event *event, char *exe, size_t size)
 	       st.st_ino == event->obj_ino;
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
+static void handle_event(const struct mg_event *event, void *ctx)
 {
 	struct daemon *daemon = ctx;
-	const struct mg_event *event = data;
 	struct mg_event_names names = {
 		.policy = daemon->policy,
 		.realtime_offset_ns = daemon->realtime_offset_ns,
@@ -126,8 +123,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	char exe_link[64], exe[PATH_MAX], line[8192];
 	ssize_t len;
 
-	if (size < sizeof(*event))
-		return 0;
 	snprintf(exe_link, sizeof(exe_link), "/proc/%u/exe", event->pid);
 	len = readlink(exe_link, exe, sizeof(exe) - 1);
 	if (len > 0) {
@@ -154,7 +149,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 		mg_event_to_text(event, &names, line, sizeof(line));
 		syslog(event->verdict == MG_EVENT_DENIED ? LOG_WARNING : LOG_NOTICE, "%s", line);
 	}
-	return 0;
 }
 
 static void report_lost_events(struct daemon *daemon)
@@ -604,11 +598,9 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		daemon.entropy = mg_entropy_attach(daemon.loader, stderr);
 	}
 	daemon.realtime_offset_ns = realtime_offset_ns();
-	daemon.events = ring_buffer__new(mg_loader_events_fd(daemon.loader), handle_event, &daemon, NULL);
-	if (!daemon.events) {
-		fprintf(stderr, "medguard: cannot read the event ring buffer: %s\n", strerror(errno));
+	daemon.events = mg_events_open(daemon.loader, handle_event, &daemon, stderr);
+	if (!daemon.events)
 		goto cleanup;
-	}
 
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGINT, &action, NULL);
@@ -627,7 +619,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 
 	while ((end = end_now(&daemon)) == DAEMON_RUNS) {
 		struct pollfd fds[] = {
-			{ .fd = ring_buffer__epoll_fd(daemon.events), .events = POLLIN },
+			{ .fd = mg_events_fd(daemon.events), .events = POLLIN },
 			{ .fd = mg_trust_watch_fd(daemon.watch), .events = POLLIN },
 		};
 
@@ -635,7 +627,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 			fprintf(stderr, "medguard: waiting for events failed: %s\n", strerror(errno));
 			break;
 		}
-		if (fds[0].revents && ring_buffer__consume(daemon.events) < 0) {
+		if (fds[0].revents && mg_events_read(daemon.events)) {
 			fprintf(stderr, "medguard: reading events failed\n");
 			break;
 		}
@@ -650,7 +642,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		lock_anchors_when_due(&daemon);
 		renew_challenge_when_due(&daemon);
 	}
-	ring_buffer__consume(daemon.events);
+	mg_events_read(daemon.events);
 	unlink(MG_PID_FILE);
 	unlink(MG_STATUS_FILE);
 	if (end == DAEMON_LEAVES || end == DAEMON_LEAVES_GUARDED) {
@@ -673,7 +665,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	}
 
 cleanup:
-	ring_buffer__free(daemon.events);
+	mg_events_close(daemon.events);
 	mg_trust_watch_free(daemon.watch);
 	mg_entropy_detach(daemon.entropy);
 	mg_kfuncs_detach_exec_trust(daemon.exec_trust);

@@ -8,9 +8,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include <bpf/libbpf.h>
-
 #include "daemon.h"
+#include "event_format.h"
 #include "kernel/kernel.h"
 #include "lib/lib.h"
 #include "policy/policy.h"
@@ -22,7 +21,7 @@ struct daemon {
 	struct mg_policy *policy;
 	struct mg_trust_ctx *trust;
 	struct mg_loader *loader;
-	struct ring_buffer *events;
+	struct mg_events *events;
 	struct mg_trust_watch *watch;
 	FILE *out;
 	bool syslog;

@@ -1,36 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Events from the kernel, as an operator reads them: JSON lines and syslog. */
+/*
+ * The core's ring buffer of struct mg_event: read here, handed over as
+ * whole events, and the one field that needs decoding, the object's path.
+ */
 #ifndef MEDGUARD_EVENTS_H
 #define MEDGUARD_EVENTS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "loader.h"
 #include "medguard.h"
-#include "policy/policy.h"
 
-struct mg_event_names {
-	const struct mg_policy *policy;
-	const char *root_path; /* the records root where event->path stops, or NULL */
-	const char *exe;       /* the acting process's executable, or NULL */
-	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
-};
+struct mg_events;
 
-const char *mg_trust_source_name(__u32 source);
+/* Called once for each event, in the order the kernel wrote them. */
+typedef void mg_event_fn(const struct mg_event *event, void *ctx);
 
-/* TEXT as the inside of a JSON string, truncated to SIZE - 1. */
-void mg_json_escape(const char *text, char *out, size_t size);
+/* Reads LOADER's events into ON_EVENT (with CTX); NULL after one line on LOG. */
+struct mg_events *mg_events_open(const struct mg_loader *loader, mg_event_fn *on_event, void *ctx, FILE *log);
+
+/* A descriptor that polls readable when events wait. */
+int mg_events_fd(const struct mg_events *events);
+
+/* Hands every waiting event to the callback; 0, or -errno when the ring buffer cannot be read. */
+int mg_events_read(struct mg_events *events);
+
+/* NULL is fine. */
+void mg_events_close(struct mg_events *events);
 
 /* The object path of EVENT: root path + components, or the components alone. */
 void mg_event_path(const struct mg_event *event, const char *root_path, char *out, size_t size);
-
-/* One JSON object on one line, newline included. Returns its length, truncated to SIZE - 1. */
-size_t mg_event_to_json(const struct mg_event *event, const struct mg_event_names *names, char *out,
-			size_t size);
-
-/* The same event as one syslog line, without the JSON. */
-size_t mg_event_to_text(const struct mg_event *event, const struct mg_event_names *names, char *out,
-			size_t size);
 
 #endif /* MEDGUARD_EVENTS_H */

@@ -6,7 +6,7 @@
  * the core's other maps (runtime_maps); the programs learn what guards the
  * daemon and its own files (guard); the module's kfuncs are probed and fed
  * keys (kfuncs), the entropy sampler is attached (entropy), and the ring
- * buffer's events are formatted (events). The only header the daemon and the
+ * buffer's events are read (events). The only header the daemon and the
  * commands include from here.
  */
 #ifndef MEDGUARD_KERNEL_H

@@ -99,8 +99,3 @@ __u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter)
 	free(values);
 	return sum;
 }
-
-int mg_loader_events_fd(const struct mg_loader *loader)
-{
-	return bpf_map__fd(loader->skel->maps.mg_events);
-}

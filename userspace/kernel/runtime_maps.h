@@ -47,7 +47,4 @@ int mg_loader_entropy_pending_fd(const struct mg_loader *loader);
 
 __u64 mg_loader_counter(const struct mg_loader *loader, unsigned int counter);
 
-/* The ring buffer of struct mg_event. */
-int mg_loader_events_fd(const struct mg_loader *loader);
-
 #endif /* MEDGUARD_RUNTIME_MAPS_H */
