@@ -12,7 +12,6 @@
 #include <stdio.h>
 
 #include "daemon/daemon.h"
-#include "kernel/loader.h"
 
 /* The exit status of a command given the wrong arguments. */
 #define EXIT_USAGE 2
@@ -38,6 +37,29 @@ int mg_policy_reload(const char *pid_file, const char *status_file, unsigned int
 
 /* A reload compiles, hashes and verifies again: minutes at most, on a loaded machine. */
 #define MG_RELOAD_WAIT_SECONDS 900
+
+/* ---- signed_request.c: shared by stop and unlock ------------------------- */
+
+/* A signed request: the command's options, and the daemon it goes to. */
+struct request {
+	const char *key_path;
+	long timeout_s;
+	int pid;
+	char challenge[2 * MG_STOP_CHALLENGE_BYTES + 1]; /* empty: the policy names no key */
+};
+
+/*
+ * The options of `medguard VERB`, and the daemon it speaks to: -1 to go on
+ * with REQUEST, else the exit status.
+ */
+int parse_request(int argc, char **argv, const char *verb, const char *usage, struct request *request);
+/* Writes the signed request and tells the daemon: 0, or 1 after saying why not. */
+int send_request(const char *verb, const struct request *request);
+/*
+ * Waits for the daemon to do VERB (with UNLOCK, for its files to be
+ * unlocked, else for it to end): 0, or 1 after saying why it did not.
+ */
+int await_answer(const char *verb, const struct request *request, bool unlock);
 
 /* ---- options.c: shared by the commands ---------------------------------- */
 

@@ -4,13 +4,11 @@
  * the policy, streams events, reloads on SIGHUP and shuts down cleanly on
  * SIGTERM. Trust feeding is in trust_feed.c, the answer to a lineage that
  * crossed a threshold in response.c, the status file in status.c, the
- * events' lines in event_format.c.
+ * events' lines in event_format.c, self-protection in guard.c.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -51,16 +49,7 @@ static void on_signal(int signo, siginfo_t *info, void *context)
 		stop_requested = 1;
 }
 
-/* How the main loop ends. */
-enum daemon_end {
-	DAEMON_RUNS,
-	DAEMON_STOPS,          /* protection removed: a signed stop, or a stop of a policy without keys */
-	DAEMON_LEAVES,         /* the service manager stops the unit: the pins stay, the next start takes them */
-	DAEMON_LEAVES_GUARDED, /* the same at shutdown, and the guard stays up too: nothing replaces them */
-};
-
-/* Milliseconds since THEN, on the monotonic clock. */
-static long long ms_since(const struct timespec *then)
+long long ms_since(const struct timespec *then)
 {
 	struct timespec now;
 
@@ -289,132 +278,24 @@ static void refresh_packages_when_quiet(struct daemon *daemon)
 		refresh_packages(daemon);
 }
 
-/* A guarded daemon cannot be killed by others; the OOM killer is not to do it either. */
-static void keep_off_oom_list(void)
-{
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, "-1000", 5) != 5)
-		fprintf(stderr, "medguard: cannot keep the daemon from the OOM killer: %s\n", strerror(errno));
-	close(fd);
-}
-
-/*
- * A policy that names keys can only be stopped by a request one of them
- * signed, and the kernel refuses other tasks' signals and tracing; one
- * without keys stops on SIGTERM. 0, or -errno without a challenge.
- */
-static int guard(struct daemon *daemon)
-{
-	int err = 0;
-
-	if (!daemon->policy->nkeys)
-		daemon->stop_challenge[0] = '\0';
-	else if (!daemon->stop_challenge[0])
-		err = stop_challenge_new(daemon, false);
-	mg_loader_guard_daemon(daemon->loader, daemon->stop_challenge[0] != '\0');
-	if (daemon->stop_challenge[0])
-		keep_off_oom_list();
-	return err;
-}
-
-/*
- * After a signed unlock root may change the policy's files, the keys and
- * the allowlists, then reload; the next reload, or MG_UNLOCK_SECONDS, locks
- * them again. The challenge is renewed, the one the request was signed
- * over dropped, so that the request cannot be replayed.
- */
-static void unlock_anchors(struct daemon *daemon)
-{
-	if (stop_challenge_new(daemon, false)) {
-		fprintf(stderr, "medguard: no random bytes for a new challenge (%s); medguard stays locked\n",
-			strerror(errno));
-		return;
-	}
-	daemon->unlocked = true;
-	clock_gettime(CLOCK_MONOTONIC, &daemon->unlocked_at);
-	mg_loader_unlock_anchors(daemon->loader, true);
-	write_status(daemon);
-}
-
-static void lock_anchors(struct daemon *daemon, const char *why)
-{
-	if (!daemon->unlocked)
-		return;
-	daemon->unlocked = false;
-	if (mg_loader_anchor_paths(daemon->loader, daemon->policy, stderr))
-		fprintf(stderr, "medguard: some of the policy's files could not be locked; reload to lock them\n");
-	mg_loader_unlock_anchors(daemon->loader, false);
-	write_status(daemon);
-	say(daemon, "locked", why);
-}
-
-/* A request someone held back is good for at most two rotations. */
-static void renew_challenge_when_due(struct daemon *daemon)
-{
-	if (daemon->stop_challenge[0] && ms_since(&daemon->challenge_at) >= MG_CHALLENGE_SECONDS * 1000LL &&
-	    stop_challenge_new(daemon, true) == 0)
-		write_status(daemon);
-}
-
-static void lock_anchors_when_due(struct daemon *daemon)
-{
-	if (daemon->unlocked && ms_since(&daemon->unlocked_at) >= MG_UNLOCK_SECONDS * 1000LL)
-		lock_anchors(daemon, "the unlock expired; medguard's own files are the daemon's alone again");
-}
-
-/*
- * PID 1 asked the daemon to go. Without keys, or after a signed unlock, it
- * leaves its programs pinned for the next start (an upgrade of the package
- * restarts it so). A locked daemon leaves only when the system shuts down,
- * and then its guard stays up until the filesystems are unmounted; any
- * other stop (systemctl kill, a unit that conflicts with it) would leave
- * the pins unguarded until the next start, so it is refused.
- */
-static enum daemon_end answer_service_manager(struct daemon *daemon)
-{
-	if (!daemon->stop_challenge[0] || daemon->unlocked)
-		return DAEMON_LEAVES;
-	if (service_system_stopping())
-		return DAEMON_LEAVES_GUARDED;
-	fprintf(stderr, "medguard: systemd asked medguard to stop, and the system is not shutting down: refused, the "
-			"policy names keys; stop it with 'medguard stop --key FILE', or restart it after 'medguard "
-			"unlock --key FILE'\n");
-	return DAEMON_RUNS;
-}
-
 /* Whether what arrived (a signal, a request) ends the daemon, and how. */
 static enum daemon_end end_now(struct daemon *daemon)
 {
-	enum daemon_end end;
+	enum daemon_end end = DAEMON_RUNS;
 
 	if (stop_request_arrived) {
 		stop_request_arrived = 0;
-		switch (signed_request(daemon)) {
-		case SIGNED_STOP:
-			return DAEMON_STOPS;
-		case SIGNED_UNLOCK:
-			unlock_anchors(daemon);
-			break;
-		case SIGNED_NOTHING:
-			break;
-		}
+		end = answer_signed_request(daemon);
 	}
-	if (leave_requested) {
+	if (end == DAEMON_RUNS && leave_requested) {
 		leave_requested = 0;
 		end = answer_service_manager(daemon);
-		if (end != DAEMON_RUNS)
-			return end;
 	}
-	if (!stop_requested)
-		return DAEMON_RUNS;
-	stop_requested = 0;
-	if (!daemon->stop_challenge[0])
-		return DAEMON_STOPS;
-	fprintf(stderr, "medguard: SIGTERM or SIGINT ignored: the policy names keys, stop with 'medguard stop --key FILE'\n");
-	return DAEMON_RUNS;
+	if (end == DAEMON_RUNS && stop_requested) {
+		stop_requested = 0;
+		end = answer_stop_signal(daemon);
+	}
+	return end;
 }
 
 /* What the module verifies as a launcher's content is marked a launcher, as the daemon marks it. */
@@ -466,7 +347,7 @@ static void reload(struct daemon *daemon)
 	}
 	mg_trust_ctx_free(old_trust);
 	mg_policy_free(old_policy);
-	if (guard(daemon))
+	if (guard_daemon(daemon))
 		fprintf(stderr, "medguard: no random bytes for a stop challenge (%s); SIGTERM stops medguard\n",
 			strerror(errno));
 	if (daemon->exec_trust && mg_kfuncs_load_policy_keys(policy, detail, sizeof(detail)))
@@ -490,28 +371,6 @@ static void attach_exec_trust(struct daemon *daemon)
 	}
 	daemon->exec_trust = mg_kfuncs_attach_exec_trust(mg_loader_trust_fd(daemon->loader), stderr);
 	tell_module_launchers(daemon);
-}
-
-/*
- * The daemon's own files, beyond the policy's: its executable, the trust
- * cache (a forged digest there would trust a program) and the module's
- * key file (a key added there would sign programs as the policy's).
- */
-static void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *anchors[4])
-{
-	ssize_t len = readlink("/proc/self/exe", exe, PATH_MAX - 1);
-	size_t n = 0;
-
-	if (len > 0) {
-		exe[len] = '\0';
-		anchors[n++] = exe;
-	}
-	snprintf(cache_dir, PATH_MAX, "%s", MG_DIGEST_CACHE_FILE);
-	dirname(cache_dir);
-	if (mkdir(cache_dir, 0700) == 0 || errno == EEXIST)
-		anchors[n++] = cache_dir;
-	anchors[n++] = MEDGUARD_SECURITYFS_DIR;
-	anchors[n] = NULL;
 }
 
 int mg_daemon_run(const struct mg_daemon_options *options)
@@ -606,7 +465,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGHUP, &action, NULL);
 	sigaction(SIGUSR1, &action, NULL);
-	if (guard(&daemon)) {
+	if (guard_daemon(&daemon)) {
 		fprintf(stderr, "medguard: no random bytes for a stop challenge: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -639,8 +498,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		}
 		report_lost_events(&daemon);
 		refresh_packages_when_quiet(&daemon);
-		lock_anchors_when_due(&daemon);
-		renew_challenge_when_due(&daemon);
+		guard_when_due(&daemon);
 	}
 	mg_events_read(daemon.events);
 	unlink(MG_PID_FILE);

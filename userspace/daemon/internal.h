@@ -3,6 +3,7 @@
 #ifndef MEDGUARD_DAEMON_INTERNAL_H
 #define MEDGUARD_DAEMON_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -75,18 +76,44 @@ void save_digests(struct daemon *daemon);
 
 /* daemon.c: dpkg's database again, and the packaged files that changed with it. */
 void refresh_packages(struct daemon *daemon);
+/* Milliseconds since THEN, on the monotonic clock. */
+long long ms_since(const struct timespec *then);
 
 /* response.c */
 void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);
 
 /*
- * stop.c: a fresh challenge (0 or -errno); what the request waiting in
- * MG_STOP_REQUEST_FILE asks, if one of the policy's keys signed it (logged
- * either way).
+ * signed_request.c: a fresh challenge (0 or -errno); what the request
+ * waiting in MG_STOP_REQUEST_FILE asks, if one of the policy's keys signed
+ * it (logged either way).
  */
 enum signed_request { SIGNED_NOTHING, SIGNED_STOP, SIGNED_UNLOCK };
 int stop_challenge_new(struct daemon *daemon, bool keep_previous);
 enum signed_request signed_request(struct daemon *daemon);
+
+/* How the main loop ends. */
+enum daemon_end {
+	DAEMON_RUNS,
+	DAEMON_STOPS,          /* protection removed: a signed stop, or a stop of a policy without keys */
+	DAEMON_LEAVES,         /* the service manager stops the unit: the pins stay, the next start takes them */
+	DAEMON_LEAVES_GUARDED, /* the same at shutdown, and the guard stays up too: nothing replaces them */
+};
+
+/*
+ * guard.c: the guard up under a policy that names keys, down under one
+ * without; 0, or -errno without a challenge.
+ */
+int guard_daemon(struct daemon *daemon);
+/* Medguard's own files the daemon's alone again, after an unlock; WHY goes to the log. */
+void lock_anchors(struct daemon *daemon, const char *why);
+/* What falls due with time: an unlock expires, the challenge rotates. */
+void guard_when_due(struct daemon *daemon);
+/* How the daemon answers a signed request, PID 1's SIGTERM, another SIGTERM or SIGINT. */
+enum daemon_end answer_signed_request(struct daemon *daemon);
+enum daemon_end answer_service_manager(struct daemon *daemon);
+enum daemon_end answer_stop_signal(struct daemon *daemon);
+/* The daemon's own files beyond the policy's, for the loader's anchors (NULL-terminated). */
+void own_files(char exe[PATH_MAX], char cache_dir[PATH_MAX], const char *anchors[4]);
 
 /* service.c: what systemd is told (sd_notify); nothing outside a unit. */
 void service_phase(const char *what);

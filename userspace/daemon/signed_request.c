@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The documented off-switch, and the documented way to change the policy.
+ * The daemon's end of the signed requests: the documented off-switch, and
+ * the documented way to change the policy (the client's end is
+ * cmd/signed_request.c).
  * Under a policy that names keys the kernel lets no other task kill, stop
  * or trace the daemon (bpf/medguard.bpf.c, mg_task_kill) or change its own
  * files (check_anchor); it stops when a request signed by one of those
@@ -23,7 +25,7 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
-#include "trust/imasig.h"
+#include "trust/trust.h"
 
 int mg_request_digest(const char *verb, const char *challenge, unsigned char digest[MG_STOP_DIGEST_BYTES])
 {
