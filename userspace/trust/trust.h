@@ -53,6 +53,9 @@ struct mg_trust_sources {
 	 */
 	const char *const *launchers;
 	size_t nlaunchers;
+	/* Directories whose executables are verified at load, and watched (`trust scan`). */
+	const char *const *scan_dirs;
+	size_t nscan_dirs;
 };
 
 /*
@@ -72,16 +75,42 @@ void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
  */
 void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache);
 
-/* dpkg's database as loaded for `trust packages`, or NULL. */
-const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx);
-
-/* The allowlists, for the files they name by path. */
-const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
 /* The keys the sources named. */
 const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx);
 /* The SHA-256 of each launcher file the sources named; how many. */
 size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned char (**sha256)[32]);
 
+/*
+ * How the files the sources name reach whoever tells the kernel (the
+ * daemon), so that their verdicts are there before the first exec.
+ */
+struct mg_trust_feed {
+	/* A file named by path: verify it, and watch its directory for changes. */
+	void (*named)(const char *path, void *arg);
+	/* A file a database lists: verify it unless the kernel trusts it as it is; true when verified. */
+	bool (*installed)(const char *path, const struct stat *st, void *arg);
+	/* A directory whose changes change what a source vouches for. */
+	void (*watch)(const char *dir, void *arg);
+	/* One line on how far a long feed has got. */
+	void (*progress)(const char *line, void *arg);
+	void *arg;
+	FILE *diag; /* what a source cannot read while it lists its files */
+};
+
+/* Hands FEED every file CTX's sources name, source by source, strongest first. */
+void mg_trust_feed_all(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed);
+/*
+ * Whether PATH is a database a source of CTX was loaded from (dpkg's status):
+ * when it changes, a new context is loaded and fed with mg_trust_feed_databases.
+ */
+bool mg_trust_is_database(const struct mg_trust_ctx *ctx, const char *path);
+/* Hands FEED the files of the sources loaded from a database, and only those. */
+void mg_trust_feed_databases(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed);
+/*
+ * Whether a source of CTX vouches for what only the daemon can tell the
+ * kernel: the libraries programs mapped before it started need its verdicts.
+ */
+bool mg_trust_covers_mapped_libraries(const struct mg_trust_ctx *ctx);
 
 /*
  * Evaluates the regular file at PATH. Fills KEY and TRUST (source, key_id
