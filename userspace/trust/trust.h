@@ -11,6 +11,8 @@
 #ifndef MEDGUARD_TRUST_H
 #define MEDGUARD_TRUST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,17 +20,22 @@
 #include <openssl/evp.h>
 
 #include "medguard.h"
+/*
+ * IMA signatures and the keys that verify them (keyring.h, which it
+ * includes), for signing, signed stop requests and the module's checks:
+ * other folders reach them only through this header. imasig.h stays whole
+ * while its header parse moves to a header shared with the kernel side.
+ */
 #include "imasig.h"
-#include "allowlist.h"
-#include "keyring.h"
-#include "cache.h"
-#include "dpkg.h"
-#include "watch.h"
 
 #define MG_TRUST_SCAN_MAX_DEPTH 16
 #define MG_TRUST_MAX_DIGESTS 3
 
+#define MG_SHA256_BYTES 32
+#define MG_MD5_BYTES 16
+
 struct mg_trust_ctx;
+struct mg_digest_cache;
 
 /* A public key that may sign executables: PEM or DER, as evmctl uses. */
 struct mg_trust_source_key {
@@ -161,5 +168,71 @@ int mg_trust_fd_path(int fd, char *path, size_t size);
  */
 typedef int (*mg_trust_scan_fn)(const char *path, const struct stat *st, void *arg);
 int mg_trust_scan(const char *dir, unsigned int max_depth, mg_trust_scan_fn fn, void *arg, FILE *diag);
+
+/*
+ * The digest cache (cache.c): what hashing found, kept across starts in
+ * MG_DIGEST_CACHE_FILE. It holds digests, never verdicts.
+ */
+#define MG_DIGEST_CACHE_FILE "/var/lib/medguard/digests"
+
+struct mg_digest_cache *mg_digest_cache_new(void);
+void mg_digest_cache_free(struct mg_digest_cache *cache);
+/*
+ * Adds the entries of PATH. Returns how many it read, or -errno (-ENOENT:
+ * no cache yet; -EPERM: the file is not root's alone, and was not read).
+ */
+long mg_digest_cache_load(struct mg_digest_cache *cache, const char *path);
+/* Writes every entry to PATH atomically (a new file renamed over it); 0 or -errno. */
+int mg_digest_cache_save(const struct mg_digest_cache *cache, const char *path);
+size_t mg_digest_cache_count(const struct mg_digest_cache *cache);
+
+/*
+ * dpkg's database (dpkg.c): the files of installed Debian packages and the
+ * MD5 dpkg recorded for each, read from the status file, info/PACKAGE.md5sums
+ * and diversions under dpkg's --admindir.
+ */
+#define MG_DPKG_ADMINDIR "/var/lib/dpkg"
+
+struct mg_dpkg_file {
+	const char *path;    /* absolute, where the package put it */
+	const char *package; /* name, with :ARCH for Multi-Arch: same packages */
+	unsigned char md5[MG_MD5_BYTES];
+};
+
+struct mg_dpkg;
+
+/*
+ * Reads the database under ADMINDIR (MG_DPKG_ADMINDIR normally). Returns
+ * NULL with one line in ERR if the status file cannot be read; broken
+ * md5sums lines only leave their files out (see mg_dpkg_problems).
+ */
+struct mg_dpkg *mg_dpkg_load(const char *admindir, char *err, size_t err_size);
+void mg_dpkg_free(struct mg_dpkg *dpkg);
+
+size_t mg_dpkg_package_count(const struct mg_dpkg *dpkg);
+size_t mg_dpkg_file_count(const struct mg_dpkg *dpkg);
+/* Files sorted by path; the same path may come from more than one package. */
+const struct mg_dpkg_file *mg_dpkg_file_at(const struct mg_dpkg *dpkg, size_t index);
+
+/* How many md5sums lines or files were left out, and a line about the first. */
+size_t mg_dpkg_problems(const struct mg_dpkg *dpkg);
+const char *mg_dpkg_first_problem(const struct mg_dpkg *dpkg);
+
+/*
+ * Watching (watch.c): the directories trusted executables live in, so that
+ * a file signed, replaced or moved in while the daemon runs is verified at
+ * once, not at the next reload: the kernel never waits, so trust must be
+ * there before the first exec.
+ */
+struct mg_trust_watch;
+
+struct mg_trust_watch *mg_trust_watch_new(void);
+void mg_trust_watch_free(struct mg_trust_watch *watch);
+/* Watches DIR (not below it); a directory already watched is not added twice. 0 or -errno. */
+int mg_trust_watch_add_dir(struct mg_trust_watch *watch, const char *dir);
+/* Readable when something changed. */
+int mg_trust_watch_fd(const struct mg_trust_watch *watch);
+/* Calls CHANGED for each file whose content, attributes or name changed since the last call. */
+void mg_trust_watch_drain(struct mg_trust_watch *watch, void (*changed)(const char *path, void *arg), void *arg);
 
 #endif /* MEDGUARD_TRUST_H */
