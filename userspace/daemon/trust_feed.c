@@ -91,19 +91,15 @@ static void trust_mapped_libraries(struct daemon *daemon)
  * Trusts PATH and watches its directory, so that later changes are seen. A
  * path vouched for already was just judged again (reverify_vouched).
  */
-static void trust_and_watch(struct daemon *daemon, const char *path)
+static void trust_and_watch(const char *path, void *arg)
 {
+	struct daemon *daemon = arg;
 	char dir[PATH_MAX];
 
 	if (!mg_path_set_contains(daemon->vouched, path))
 		trust_path(daemon, path);
 	snprintf(dir, sizeof(dir), "%s", path);
 	mg_trust_watch_add_dir(daemon->watch, dirname(dir));
-}
-
-static void trust_named(const char *path, void *arg)
-{
-	trust_and_watch(arg, path);
 }
 
 /* Whether the kernel trusts the file at PATH as it is now. */
@@ -139,7 +135,7 @@ static void feed_progress(const char *line, void *arg)
 
 static struct mg_trust_feed feed_of(struct daemon *daemon)
 {
-	return (struct mg_trust_feed){ .named = trust_named, .installed = trust_installed, .watch = watch_dir,
+	return (struct mg_trust_feed){ .named = trust_and_watch, .installed = trust_installed, .watch = watch_dir,
 				       .progress = feed_progress, .arg = daemon, .diag = stderr };
 }
 
@@ -174,7 +170,7 @@ void fill_trust(struct daemon *daemon)
 
 	for (i = 0; i < policy->nprograms; i++)
 		for (j = 0; j < policy->programs[i].nexes; j++)
-			trust_and_watch(daemon, policy->programs[i].exes[j]);
+			trust_and_watch(policy->programs[i].exes[j], daemon);
 	/* Once is enough: a reload re-verifies what was trusted then (reverify_vouched). */
 	if (!daemon->libraries_scanned && mg_trust_covers_mapped_libraries(daemon->trust)) {
 		trust_mapped_libraries(daemon);

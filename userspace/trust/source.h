@@ -38,8 +38,10 @@ struct mg_trust_file {
 
 /*
  * What one source keeps of one file from looking at it to judging it: the
- * digest it asked for and, in KEPT, whatever else it read (as sockaddr_storage
- * holds any address; each source asserts that its own fits).
+ * digest it asked for and, in KEPT, whatever else it read. KEPT holds any
+ * source's own struct, as sockaddr_storage holds any address, so that
+ * judging a file allocates nothing; each source asserts that its own fits
+ * (the signature source's, a whole security.ima value, is the largest).
  */
 struct mg_trust_look {
 	const EVP_MD *md;            /* NULL: the source has no say about this file */

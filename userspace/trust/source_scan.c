@@ -99,7 +99,7 @@ static int scan_directory(struct scan *scan, int dir_fd, size_t path_len, unsign
 	dir = fdopendir(dir_fd);
 	if (!dir) {
 		mg_trust_diag(scan->diag, "medguard: trust scan: cannot read %s: %s; its executables are not trusted",
-			  scan->path, strerror(errno));
+			      scan->path, strerror(errno));
 		close(dir_fd);
 		return 0;
 	}
@@ -114,17 +114,17 @@ static int scan_directory(struct scan *scan, int dir_fd, size_t path_len, unsign
 		if (written < 0 || (size_t)written >= sizeof(scan->path) - path_len) {
 			scan->path[path_len] = '\0';
 			mg_trust_diag(scan->diag, "medguard: trust scan: a name in %s is too long; it is not trusted",
-				  scan->path);
+				      scan->path);
 			continue;
 		}
 		if (fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
 			mg_trust_diag(scan->diag, "medguard: trust scan: cannot examine %s: %s; it is not trusted",
-				  scan->path, strerror(errno));
+				      scan->path, strerror(errno));
 		} else if (S_ISREG(st.st_mode) && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
 			ret = scan->fn(scan->path, &st, scan->arg);
 		} else if (S_ISDIR(st.st_mode) && depth >= scan->max_depth) {
 			mg_trust_diag(scan->diag, "medguard: trust scan: %s is more than %u directories deep; its executables are not trusted",
-				  scan->path, scan->max_depth);
+				      scan->path, scan->max_depth);
 		} else if (S_ISDIR(st.st_mode)) {
 			struct stat opened;
 
@@ -133,7 +133,7 @@ static int scan_directory(struct scan *scan, int dir_fd, size_t path_len, unsign
 			if (child_fd < 0 || fstat(child_fd, &opened) ||
 			    opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
 				mg_trust_diag(scan->diag, "medguard: trust scan: cannot enter %s: %s; its executables are not trusted",
-					  scan->path, child_fd < 0 ? strerror(errno) : "it was replaced");
+					      scan->path, child_fd < 0 ? strerror(errno) : "it was replaced");
 				if (child_fd >= 0)
 					close(child_fd);
 			} else {
@@ -144,7 +144,7 @@ static int scan_directory(struct scan *scan, int dir_fd, size_t path_len, unsign
 	}
 	if (!ret && errno)
 		mg_trust_diag(scan->diag, "medguard: trust scan: cannot list %s: %s; some executables are not trusted",
-			  scan->path, strerror(errno));
+			      scan->path, strerror(errno));
 	closedir(dir);
 	return ret;
 }

@@ -120,7 +120,7 @@ static int launcher_digest(struct mg_trust_ctx *ctx, const char *path, FILE *dia
 	fd = mg_trust_open(path, &st);
 	if (fd < 0) {
 		mg_trust_diag(diag, "medguard: cannot read launcher %s: %s; install it or remove its declaration", path,
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+			      fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	ret = mg_trust_hash_fd(fd, &st, sha256, 1, digest);

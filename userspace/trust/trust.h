@@ -3,7 +3,9 @@
  * The trust evaluator: decides whether an executable may run as trusted and
  * says so in the form of the kernel's trust map (struct mg_trust_key ->
  * struct mg_trust). Sources are tried strongest first: an IMA signature by a
- * trusted key, then the SHA-256 allowlists, then installed Debian packages.
+ * trusted key, then the SHA-256 allowlists, then installed Debian packages
+ * (each a source_*.c behind the table in source.h); the directories a policy
+ * scans vouch for nothing themselves, they name files to verify.
  *
  * A verdict holds for one inode at one change time; the kernel drops it when
  * the inode changes. A file that changes while it is read is not trusted.
