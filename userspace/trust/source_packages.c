@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "allowlist.h"
 #include "cache.h"
 #include "dpkg.h"
 #include "source.h"
@@ -200,7 +199,6 @@ static void *prehash_worker(void *arg)
 static void prehash_packages(const struct mg_trust_ctx *ctx, const struct mg_dpkg *dpkg,
 			     const struct mg_trust_feed *feed)
 {
-	const struct mg_allowlist *allowlist = mg_trust_ctx_state(ctx, &mg_trust_allowlist_source);
 	struct prehash work = { .dpkg = dpkg, .cache = mg_trust_ctx_cache(ctx), .n = mg_dpkg_file_count(dpkg) };
 	pthread_t threads[MAX_HASH_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -211,7 +209,7 @@ static void prehash_packages(const struct mg_trust_ctx *ctx, const struct mg_dpk
 	if (!work.cache || mg_digest_cache_count(work.cache))
 		return;
 	/* The allowlist source judges the same files by their SHA-256. */
-	work.sha256 = allowlist && mg_allowlist_count(allowlist) > 0;
+	work.sha256 = mg_trust_ctx_state(ctx, &mg_trust_allowlist_source) != NULL;
 	atomic_init(&work.next, 0);
 	atomic_init(&work.finished, 0);
 	pthread_mutex_init(&work.lock, NULL);
