@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "fsid.h"
+#include "source.h"
 #include "trust.h"
 
 static char admindir[256], pkgroot[256], allowlist_path[256];
@@ -509,6 +510,154 @@ static void test_scan(void)
 	free(text);
 }
 
+/* The sources, as trust.h's header comment and the architecture document order them. */
+static void test_backend_table(void)
+{
+	static const char *const strongest_first[] = { "signature", "allowlist", "packages", "scan" };
+	const char *lists[] = { fixture_path("packaged.allowlist") };
+	struct mg_trust_sources all = policy, weaker = policy;
+	struct mg_trust_ctx *with_all, *without_allowlist;
+	struct mg_trust_key key;
+	struct mg_trust trust;
+	char path[512], text[256], hex[65], why[1024];
+
+	ASSERT_EQ(mg_trust_nbackends, 4, "four sources");
+	for (size_t i = 0; i < mg_trust_nbackends && i < 4; i++) {
+		const struct mg_trust_source_ops *source = mg_trust_backends[i];
+
+		ASSERT_STREQ(source->name, strongest_first[i], "in the documented order, strongest first");
+		ASSERT_TRUE(source->load && source->close, "loaded and closed");
+		ASSERT_TRUE(!source->look == !source->verify && !source->verify == !source->explain,
+			    "one that vouches looks, verifies and says why not");
+		ASSERT_TRUE(source->verify || source->for_each, "it vouches or names files");
+		ASSERT_TRUE(!source->database || source->for_each, "one loaded from a database names its files");
+	}
+
+	/* One file that every source that vouches would vouch for: the strongest says so. */
+	sha256_hex_of("#!/bin/sh\necho packaged\n", hex);
+	snprintf(text, sizeof(text), "%s\n", hex);
+	write_text(lists[0], text);
+	all.allowlists = lists;
+	weaker.nallowlists = 0;
+	with_all = mg_trust_ctx_new_at(&all, admindir, stdout);
+	without_allowlist = mg_trust_ctx_new_at(&weaker, admindir, stdout);
+	ASSERT_TRUE(with_all && without_allowlist, "contexts made");
+	if (!with_all || !without_allowlist)
+		goto cleanup;
+	snprintf(path, sizeof(path), "%s/packaged", pkgroot);
+	ASSERT_EQ(sign_with(path, "rsa"), 0, "signed");
+	ASSERT_EQ(mg_trust_explain(with_all, path, &key, &trust, why, sizeof(why)), MG_TRUST_SIGNATURE, "signature first");
+	ASSERT_HAS(why, "signed by key vendor", "the signature says so");
+	removexattr(path, "security.ima");
+	ASSERT_EQ(mg_trust_explain(with_all, path, &key, &trust, why, sizeof(why)), MG_TRUST_ALLOWLIST, "then the allowlist");
+	ASSERT_STREQ(why, "its SHA-256 is in an allowlist", "the allowlist says so");
+	ASSERT_EQ(mg_trust_explain(without_allowlist, path, &key, &trust, why, sizeof(why)), MG_TRUST_PACKAGE,
+		  "then the package");
+	ASSERT_STREQ(why, "installed by package pkg", "the package says so");
+cleanup:
+	mg_trust_ctx_free(with_all);
+	mg_trust_ctx_free(without_allowlist);
+}
+
+struct fed {
+	char lines[16][600];
+	size_t n;
+};
+
+static void fed_line(struct fed *fed, const char *what, const char *path)
+{
+	if (fed->n < 16)
+		snprintf(fed->lines[fed->n++], sizeof(fed->lines[0]), "%s %s", what, path);
+}
+
+/* Whether step INDEX of what FED was handed is WHAT of PATH. */
+static bool fed_at(const struct fed *fed, size_t index, const char *what, const char *path)
+{
+	size_t len = strlen(what);
+
+	return index < fed->n && !strncmp(fed->lines[index], what, len) && fed->lines[index][len] == ' ' &&
+	       !strcmp(fed->lines[index] + len + 1, path);
+}
+
+static bool fed_has(const struct fed *fed, const char *what, const char *path)
+{
+	for (size_t i = 0; i < fed->n; i++)
+		if (fed_at(fed, i, what, path))
+			return true;
+	return false;
+}
+
+static void feed_named(const char *path, void *arg)
+{
+	fed_line(arg, "named", path);
+}
+
+static bool feed_installed(const char *path, const struct stat *st, void *arg)
+{
+	(void)st;
+	fed_line(arg, "installed", path);
+	return true;
+}
+
+static void feed_watch(const char *dir, void *arg)
+{
+	fed_line(arg, "watch", dir);
+}
+
+static void feed_progress(const char *line, void *arg)
+{
+	fed_line(arg, "progress", line);
+}
+
+/* What the daemon is handed to put into the kernel's map: each source's files, strongest source first. */
+static void test_feed(void)
+{
+	const char *scan_dirs[] = { pkgroot };
+	struct mg_trust_sources sources = policy, keys_only = { .keys = policy.keys, .nkeys = policy.nkeys };
+	struct fed fed = { .n = 0 };
+	struct mg_trust_feed feed = { .named = feed_named, .installed = feed_installed, .watch = feed_watch,
+				      .progress = feed_progress, .arg = &fed, .diag = stdout };
+	struct mg_trust_ctx *scanning, *signatures;
+	char path[512], status[512];
+
+	run_shell("chmod 755 '%s/packaged' '%s/changed'", pkgroot, pkgroot);
+	sources.scan_dirs = scan_dirs;
+	sources.nscan_dirs = 1;
+	scanning = mg_trust_ctx_new_at(&sources, admindir, stdout);
+	signatures = mg_trust_ctx_new_at(&keys_only, admindir, stdout);
+	ASSERT_TRUE(scanning && signatures, "contexts made");
+	if (!scanning || !signatures)
+		goto cleanup;
+	mg_trust_feed_all(scanning, &feed);
+	ASSERT_EQ(fed.n, 8, "eight steps");
+	snprintf(path, sizeof(path), "%s/allowlisted", fixture_dir);
+	ASSERT_TRUE(fed_at(&fed, 0, "named", path), "the allowlist's file named by path first");
+	ASSERT_TRUE(fed_at(&fed, 1, "watch", admindir), "then dpkg's database watched");
+	snprintf(path, sizeof(path), "%s/changed", pkgroot);
+	ASSERT_TRUE(fed_at(&fed, 2, "installed", path), "and its files in order");
+	ASSERT_TRUE(fed_has(&fed, "named", path), "the scan names it too");
+	snprintf(path, sizeof(path), "%s/packaged", pkgroot);
+	ASSERT_TRUE(fed_has(&fed, "installed", path) && fed_has(&fed, "named", path), "the packaged file twice");
+	ASSERT_HAS(fed.lines[4], "progress verified 2 packaged executables and libraries", "how many said");
+	ASSERT_TRUE(fed_has(&fed, "watch", pkgroot), "the scanned directory watched");
+
+	snprintf(status, sizeof(status), "%s/status", admindir);
+	ASSERT_TRUE(mg_trust_is_database(scanning, status), "dpkg's status is a database");
+	ASSERT_FALSE(mg_trust_is_database(scanning, path), "a packaged file is none");
+	ASSERT_FALSE(mg_trust_is_database(signatures, status), "without package trust, nothing is");
+	fed.n = 0;
+	mg_trust_feed_databases(scanning, &feed);
+	ASSERT_EQ(fed.n, 4, "after the database changed: only its files");
+	ASSERT_TRUE(mg_trust_covers_mapped_libraries(scanning), "allowlists and packages need the mapped libraries");
+	ASSERT_FALSE(mg_trust_covers_mapped_libraries(signatures), "signatures alone do not");
+	fed.n = 0;
+	mg_trust_feed_all(signatures, &feed);
+	ASSERT_EQ(fed.n, 0, "signatures name no files");
+cleanup:
+	mg_trust_ctx_free(scanning);
+	mg_trust_ctx_free(signatures);
+}
+
 /* dpkg says /bin/cat where merged /usr has /usr/bin/cat: both names must find the package. */
 static void test_merged_usr_on_this_host(void)
 {
@@ -708,6 +857,8 @@ int main(void)
 	RUN(test_change_while_evaluating);
 	RUN(test_large_file);
 	RUN(test_scan);
+	RUN(test_backend_table);
+	RUN(test_feed);
 	if (host_has_merged_usr())
 		RUN(test_merged_usr_on_this_host);
 	else

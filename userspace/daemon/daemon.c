@@ -183,6 +183,8 @@ static struct mg_trust_ctx *trust_of(struct daemon *daemon, const struct mg_poli
 		.allowlists = (const char *const *)policy->allowlists,
 		.nallowlists = policy->nallowlists,
 		.trust_packages = policy->trust_packages,
+		.scan_dirs = (const char *const *)policy->trust_scan,
+		.nscan_dirs = policy->ntrust_scan,
 	};
 	const char **launchers = launcher_files(policy, &sources.nlaunchers);
 	struct mg_trust_ctx *ctx = NULL;

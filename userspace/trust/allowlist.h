@@ -14,7 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define MG_SHA256_BYTES 32
+#include "trust.h"
+
 #define MG_ALLOWLIST_MAX_FILE_BYTES (64u << 20)
 #define MG_ALLOWLIST_MAX_LINE_BYTES 4096
 

@@ -23,7 +23,8 @@
 #include <sys/stat.h>
 #include <linux/types.h>
 
-#define MG_DIGEST_CACHE_FILE "/var/lib/medguard/digests"
+#include "trust.h"
+
 #define MG_DIGEST_CACHE_MAX_ENTRIES (1u << 21)
 #define MG_DIGEST_MAX_BYTES 64
 
@@ -37,19 +38,6 @@ struct mg_file_identity {
 	__u64 size;
 };
 
-struct mg_digest_cache;
-
-struct mg_digest_cache *mg_digest_cache_new(void);
-void mg_digest_cache_free(struct mg_digest_cache *cache);
-
-/*
- * Adds the entries of PATH. Returns how many it read, or -errno (-ENOENT:
- * no cache yet; -EPERM: the file is not root's alone, and was not read).
- */
-long mg_digest_cache_load(struct mg_digest_cache *cache, const char *path);
-/* Writes every entry to PATH atomically (a new file renamed over it); 0 or -errno. */
-int mg_digest_cache_save(const struct mg_digest_cache *cache, const char *path);
-
 /* The identity of the open file FD, of which ST is the fstat. */
 void mg_file_identity_of(int fd, const struct stat *st, struct mg_file_identity *identity);
 
@@ -60,7 +48,6 @@ unsigned int mg_digest_cache_get(const struct mg_digest_cache *cache, const stru
 int mg_digest_cache_put(struct mg_digest_cache *cache, const struct mg_file_identity *identity, int nid,
 			const unsigned char *digest, unsigned int len);
 
-size_t mg_digest_cache_count(const struct mg_digest_cache *cache);
 /* Lookups answered and not answered since the cache was made. */
 size_t mg_digest_cache_hits(const struct mg_digest_cache *cache);
 size_t mg_digest_cache_misses(const struct mg_digest_cache *cache);

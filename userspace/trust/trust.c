@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,26 +6,45 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 
-#include "allowlist.h"
-#include "dpkg.h"
+#include "cache.h"
 #include "lib/lib.h"
-#include "trust.h"
+#include "source.h"
 
 #define HASH_CHUNK_BYTES (256 * 1024)
 
+/* Every source, strongest first: the first that vouches for a file is the one the kernel is told. */
+const struct mg_trust_source_ops *const mg_trust_backends[] = {
+	&mg_trust_signature_source,
+	&mg_trust_allowlist_source,
+	&mg_trust_packages_source,
+	&mg_trust_scan_source,
+};
+#define NBACKENDS (sizeof(mg_trust_backends) / sizeof(mg_trust_backends[0]))
+const size_t mg_trust_nbackends = NBACKENDS;
+
 struct mg_trust_ctx {
-	struct mg_keyring *keyring;
-	struct mg_allowlist *allowlist;
-	struct mg_dpkg *dpkg; /* NULL without trust_packages */
+	void *state[NBACKENDS]; /* each source's, in the order of mg_trust_backends */
 	struct mg_digest_cache *cache; /* the caller's, or NULL */
 	unsigned char launcher_sha256[MG_MAX_LAUNCHERS][32];
 	size_t nlaunchers;
 };
+
+const void *mg_trust_ctx_state(const struct mg_trust_ctx *ctx, const struct mg_trust_source_ops *source)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (mg_trust_backends[i] == source)
+			return ctx->state[i];
+	return NULL;
+}
+
+struct mg_digest_cache *mg_trust_ctx_cache(const struct mg_trust_ctx *ctx)
+{
+	return ctx->cache;
+}
 
 size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned char (**sha256)[32])
 {
@@ -37,11 +55,6 @@ size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned cha
 void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache)
 {
 	ctx->cache = cache;
-}
-
-const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx)
-{
-	return ctx->dpkg;
 }
 
 /* The digests of FD, from the cache when it has every one, else hashed (and remembered). */
@@ -70,18 +83,7 @@ static int digests_of(const struct mg_trust_ctx *ctx, int fd, const struct stat 
 	return 0;
 }
 
-const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx)
-{
-	return ctx->allowlist;
-}
-
-const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx)
-{
-	return ctx->keyring;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void diag_line(FILE *diag, const char *fmt, ...)
+void mg_trust_diag(FILE *diag, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,9 +99,9 @@ void mg_trust_ctx_free(struct mg_trust_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	mg_keyring_free(ctx->keyring);
-	mg_allowlist_free(ctx->allowlist);
-	mg_dpkg_free(ctx->dpkg);
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (ctx->state[i])
+			mg_trust_backends[i]->close(ctx->state[i]);
 	free(ctx);
 }
 
@@ -112,27 +114,26 @@ static int launcher_digest(struct mg_trust_ctx *ctx, const char *path, FILE *dia
 	int fd, ret;
 
 	if (ctx->nlaunchers == MG_MAX_LAUNCHERS) {
-		diag_line(diag, "medguard: more than %d launcher files; name fewer launchers", MG_MAX_LAUNCHERS);
+		mg_trust_diag(diag, "medguard: more than %d launcher files; name fewer launchers", MG_MAX_LAUNCHERS);
 		return -1;
 	}
 	fd = mg_trust_open(path, &st);
 	if (fd < 0) {
-		diag_line(diag, "medguard: cannot read launcher %s: %s; install it or remove its declaration", path,
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		mg_trust_diag(diag, "medguard: cannot read launcher %s: %s; install it or remove its declaration", path,
+			      fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	ret = mg_trust_hash_fd(fd, &st, sha256, 1, digest);
 	close(fd);
 	if (ret) {
-		diag_line(diag, "medguard: cannot read launcher %s: %s", path, strerror(-ret));
+		mg_trust_diag(diag, "medguard: cannot read launcher %s: %s", path, strerror(-ret));
 		return -1;
 	}
 	memcpy(ctx->launcher_sha256[ctx->nlaunchers++], digest[0], 32);
 	return 0;
 }
 
-/* Whether SHA256 is the content of a launcher CTX knows. */
-static bool is_launcher_content(const struct mg_trust_ctx *ctx, const unsigned char *sha256)
+bool mg_trust_is_launcher(const struct mg_trust_ctx *ctx, const unsigned char *sha256)
 {
 	for (size_t i = 0; i < ctx->nlaunchers; i++)
 		if (!memcmp(ctx->launcher_sha256[i], sha256, 32))
@@ -143,42 +144,22 @@ static bool is_launcher_content(const struct mg_trust_ctx *ctx, const unsigned c
 struct mg_trust_ctx *mg_trust_ctx_new_at(const struct mg_trust_sources *sources, const char *dpkg_admindir,
 					 FILE *diag)
 {
+	const struct mg_trust_load from = { .sources = sources, .dpkg_admindir = dpkg_admindir };
 	struct mg_trust_ctx *ctx = calloc(1, sizeof(*ctx));
-	char err[1024];
 	bool failed = false;
 
-	if (!ctx || !(ctx->keyring = mg_keyring_new()) || !(ctx->allowlist = mg_allowlist_new())) {
-		diag_line(diag, "medguard: cannot load trust sources: out of memory");
+	if (!ctx) {
+		mg_trust_diag(diag, "medguard: cannot load trust sources: out of memory");
 		failed = true;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < sources->nkeys; i++) {
-		const struct mg_trust_source_key *key = &sources->keys[i];
-
-		if (mg_keyring_add_file(ctx->keyring, key->path, key->name, key->key_id, err, sizeof(err))) {
-			diag_line(diag, "medguard: %s", err);
+	/* Every source, even after one failed: each thing the policy cannot use is said at once. */
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (mg_trust_backends[i]->load(&from, &ctx->state[i], diag))
 			failed = true;
-		}
-	}
-	for (size_t i = 0; i < sources->nallowlists; i++) {
-		if (mg_allowlist_load(ctx->allowlist, sources->allowlists[i], err, sizeof(err))) {
-			diag_line(diag, "%s", err);
-			failed = true;
-		}
-	}
 	for (size_t i = 0; i < sources->nlaunchers && !failed; i++) {
 		if (launcher_digest(ctx, sources->launchers[i], diag))
 			failed = true;
-	}
-	if (sources->trust_packages) {
-		ctx->dpkg = mg_dpkg_load(dpkg_admindir, err, sizeof(err));
-		if (!ctx->dpkg) {
-			diag_line(diag, "medguard: %s", err);
-			failed = true;
-		} else if (mg_dpkg_problems(ctx->dpkg)) {
-			diag_line(diag, "medguard: warning: %zu problems in dpkg's database leave files untrusted; the first: %s",
-				  mg_dpkg_problems(ctx->dpkg), mg_dpkg_first_problem(ctx->dpkg));
-		}
 	}
 cleanup:
 	if (failed) {
@@ -308,48 +289,6 @@ int mg_trust_fd_path(int fd, char *path, size_t size)
 	return 0;
 }
 
-static enum mg_imasig_status read_signature(int fd, unsigned char xattr[MG_IMASIG_MAX_XATTR_BYTES + 1],
-					    struct mg_imasig *sig)
-{
-	ssize_t size = fgetxattr(fd, MG_IMA_XATTR_NAME, xattr, MG_IMASIG_MAX_XATTR_BYTES + 1);
-
-	if (size < 0)
-		return errno == ERANGE ? MG_IMASIG_OVERSIZED : MG_IMASIG_ABSENT;
-	return mg_imasig_parse(xattr, size, sig);
-}
-
-int mg_trust_check_signature(const struct mg_keyring *keyring, const char *path,
-			     struct mg_signature_check *check)
-{
-	unsigned char xattr[MG_IMASIG_MAX_XATTR_BYTES + 1];
-	unsigned char digest[1][EVP_MAX_MD_SIZE];
-	const EVP_MD *md[1];
-	struct mg_imasig sig;
-	struct stat st;
-	int fd, ret = 0;
-
-	memset(check, 0, sizeof(*check));
-	fd = mg_trust_open(path, &st);
-	if (fd < 0)
-		return fd;
-	check->status = read_signature(fd, xattr, &sig);
-	if (check->status != MG_IMASIG_VALID)
-		goto cleanup;
-	check->keyid = sig.keyid;
-	if (!mg_keyring_next_match(keyring, sig.keyid, NULL)) {
-		check->status = MG_IMASIG_UNKNOWN_KEY;
-		goto cleanup;
-	}
-	md[0] = mg_ima_hash_md(sig.hash_algo);
-	ret = mg_trust_hash_fd(fd, &st, md, 1, digest);
-	if (ret)
-		goto cleanup;
-	check->status = mg_imasig_verify(keyring, &sig, digest[0], EVP_MD_get_size(md[0]), &check->signer);
-cleanup:
-	close(fd);
-	return ret;
-}
-
 /*
  * On a merged-/usr system dpkg's records still say /bin/x for what is
  * /usr/bin/x; the kernel knows only the inode. Also try the pre-merge name.
@@ -381,14 +320,6 @@ static bool usrmerge_alias(const char *canonical, char *alias, size_t size)
 	return false;
 }
 
-/* The text of a status up to its advice, for a compact explanation. */
-static int status_summary(enum mg_imasig_status status)
-{
-	const char *text = mg_imasig_strerror(status);
-
-	return (int)strcspn(text, ";");
-}
-
 __attribute__((format(printf, 3, 4)))
 static void explain(char *why, size_t why_size, const char *fmt, ...)
 {
@@ -401,47 +332,61 @@ static void explain(char *why, size_t why_size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Why nothing vouched for a file, source by source; SHA256 is NULL without allowlists. */
-static void describe_untrusted(const struct mg_trust_ctx *ctx, enum mg_imasig_status sig_status,
-			       const unsigned char *sha256, enum mg_dpkg_verdict package_verdict,
-			       const char *package, char *why, size_t why_size)
+/*
+ * The digest each look asks for, taken in one pass: a digest two sources
+ * ask for (a SHA-256 signature and the allowlists) is taken once.
+ */
+static int take_digests(const struct mg_trust_ctx *ctx, const struct mg_trust_file *file,
+			struct mg_trust_look looks[NBACKENDS], unsigned char digests[][EVP_MAX_MD_SIZE])
 {
-	char allowlist_part[128] = "no allowlists", package_part[256];
+	const EVP_MD *mds[MG_TRUST_MAX_DIGESTS];
+	size_t nmds = 0, slot[NBACKENDS];
 
-	if (sha256) {
-		int used = snprintf(allowlist_part, sizeof(allowlist_part), "SHA-256 ");
-
-		for (size_t i = 0; i < MG_SHA256_BYTES; i++)
-			used += snprintf(allowlist_part + used, sizeof(allowlist_part) - used, "%02x", sha256[i]);
-		snprintf(allowlist_part + used, sizeof(allowlist_part) - used, " is in no allowlist");
+	for (size_t i = 0; i < NBACKENDS; i++) {
+		if (!looks[i].md)
+			continue;
+		for (slot[i] = 0; slot[i] < nmds; slot[i]++)
+			if (EVP_MD_get_type(mds[slot[i]]) == EVP_MD_get_type(looks[i].md))
+				break;
+		if (slot[i] == nmds) {
+			if (nmds == MG_TRUST_MAX_DIGESTS)
+				return -EINVAL;
+			mds[nmds++] = looks[i].md;
+		}
 	}
-	if (!ctx->dpkg)
-		snprintf(package_part, sizeof(package_part), "package trust is off");
-	else if (package_verdict == MG_DPKG_MISMATCH)
-		snprintf(package_part, sizeof(package_part), "content differs from what package %s installed",
-			 package);
-	else
-		snprintf(package_part, sizeof(package_part), "no installed package has it");
-	explain(why, why_size, "not trusted: %.*s; %s; %s", status_summary(sig_status),
-		mg_imasig_strerror(sig_status), allowlist_part, package_part);
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (looks[i].md)
+			looks[i].digest = digests[slot[i]];
+	return nmds ? digests_of(ctx, file->fd, file->st, mds, nmds, digests) : 0;
+}
+
+/* Why nothing vouched for a file: what each source found, strongest first. */
+static void describe_untrusted(const struct mg_trust_ctx *ctx, const struct mg_trust_look looks[NBACKENDS],
+			       char *why, size_t why_size)
+{
+	char clauses[512] = "", clause[256];
+	size_t used = 0;
+
+	for (size_t i = 0; i < NBACKENDS; i++) {
+		if (!mg_trust_backends[i]->explain)
+			continue;
+		mg_trust_backends[i]->explain(ctx->state[i], &looks[i], clause, sizeof(clause));
+		used += snprintf(clauses + used, sizeof(clauses) - used, "%s%s", used ? "; " : "", clause);
+		if (used >= sizeof(clauses))
+			break;
+	}
+	explain(why, why_size, "not trusted: %s", clauses);
 }
 
 int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 		     struct mg_trust_key *key, struct mg_trust *trust, char *why, size_t why_size)
 {
-	unsigned char xattr[MG_IMASIG_MAX_XATTR_BYTES + 1];
 	unsigned char digests[MG_TRUST_MAX_DIGESTS][EVP_MAX_MD_SIZE];
-	const EVP_MD *mds[MG_TRUST_MAX_DIGESTS];
+	struct mg_trust_look looks[NBACKENDS];
 	char canonical[PATH_MAX], alias[PATH_MAX];
 	const char *names[3];
-	const char *package = NULL;
-	const struct mg_key *signer = NULL;
-	enum mg_imasig_status sig_status;
-	enum mg_dpkg_verdict package_verdict = MG_DPKG_NOT_PACKAGED;
-	struct mg_imasig sig;
+	struct mg_trust_file file = { .names = names };
 	struct stat st;
-	size_t nmds = 0, nnames = 0;
-	int sig_slot = -1, sha256_slot = -1, md5_slot = -1;
 	int fd, ret;
 
 	fd = mg_trust_open(path, &st);
@@ -450,6 +395,8 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 			fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return fd;
 	}
+	file.fd = fd;
+	file.st = &st;
 	memset(key, 0, sizeof(*key));
 	memset(trust, 0, sizeof(*trust));
 	key->dev = mg_superblock_dev(fd, "", AT_EMPTY_PATH, &st);
@@ -459,185 +406,76 @@ int mg_trust_explain(const struct mg_trust_ctx *ctx, const char *path,
 	trust->source = MG_TRUST_NONE;
 
 	if (path[0] == '/')
-		names[nnames++] = path;
+		names[file.nnames++] = path;
 	if (mg_trust_fd_path(fd, canonical, sizeof(canonical)) == 0) {
-		names[nnames++] = canonical;
+		names[file.nnames++] = canonical;
 		if (usrmerge_alias(canonical, alias, sizeof(alias)))
-			names[nnames++] = alias;
+			names[file.nnames++] = alias;
 	}
 
-	sig_status = read_signature(fd, xattr, &sig);
-	if (sig_status == MG_IMASIG_VALID && !mg_keyring_next_match(ctx->keyring, sig.keyid, NULL))
-		sig_status = MG_IMASIG_UNKNOWN_KEY;
-	if (sig_status == MG_IMASIG_VALID) {
-		sig_slot = nmds;
-		mds[nmds++] = mg_ima_hash_md(sig.hash_algo);
+	for (size_t i = 0; i < NBACKENDS; i++) {
+		looks[i].md = NULL;
+		looks[i].digest = NULL;
+		if (ctx->state[i] && mg_trust_backends[i]->look)
+			mg_trust_backends[i]->look(ctx->state[i], &file, &looks[i]);
 	}
-	if (mg_allowlist_count(ctx->allowlist)) {
-		if (sig_slot >= 0 && sig.hash_algo == MG_IMA_HASH_SHA256) {
-			sha256_slot = sig_slot;
-		} else {
-			sha256_slot = nmds;
-			mds[nmds++] = EVP_sha256();
-		}
-	}
-	if (ctx->dpkg && mg_dpkg_owns(ctx->dpkg, names, nnames)) {
-		md5_slot = nmds;
-		mds[nmds++] = EVP_md5();
-	}
-
-	if (nmds) {
-		ret = digests_of(ctx, fd, &st, mds, nmds, digests);
-		if (ret == -ESTALE) {
-			explain(why, why_size, "it changed while it was verified; evaluate it again once nothing writes it");
-			ret = MG_TRUST_NONE;
-			goto cleanup;
-		}
-		if (ret) {
-			explain(why, why_size, "cannot read %s: %s", path, strerror(-ret));
-			goto cleanup;
-		}
-	}
-	if (sig_slot >= 0) {
-		sig_status = mg_imasig_verify(ctx->keyring, &sig, digests[sig_slot],
-					      EVP_MD_get_size(mds[sig_slot]), &signer);
-		if (sig_status == MG_IMASIG_VALID) {
-			trust->source = MG_TRUST_SIGNATURE;
-			trust->key_id = signer->key_id;
-			if (sig.hash_algo == MG_IMA_HASH_SHA256 && is_launcher_content(ctx, digests[sig_slot]))
-				trust->flags |= MG_TRUST_LAUNCHER;
-			explain(why, why_size, "signed by key %s (keyid %08x)", signer->name, sig.keyid);
-			ret = MG_TRUST_SIGNATURE;
-			goto cleanup;
-		}
-	}
-	if (sha256_slot >= 0 && mg_allowlist_match(ctx->allowlist, digests[sha256_slot], names, nnames)) {
-		trust->source = MG_TRUST_ALLOWLIST;
-		explain(why, why_size, "its SHA-256 is in an allowlist");
-		ret = MG_TRUST_ALLOWLIST;
+	ret = take_digests(ctx, &file, looks, digests);
+	if (ret == -ESTALE) {
+		explain(why, why_size, "it changed while it was verified; evaluate it again once nothing writes it");
+		ret = MG_TRUST_NONE;
 		goto cleanup;
 	}
-	if (md5_slot >= 0) {
-		package_verdict = mg_dpkg_check(ctx->dpkg, names, nnames, digests[md5_slot], &package);
-		if (package_verdict == MG_DPKG_MATCH) {
-			trust->source = MG_TRUST_PACKAGE;
-			explain(why, why_size, "installed by package %s", package);
-			ret = MG_TRUST_PACKAGE;
+	if (ret) {
+		explain(why, why_size, "cannot read %s: %s", path, strerror(-ret));
+		goto cleanup;
+	}
+	for (size_t i = 0; i < NBACKENDS; i++) {
+		if (looks[i].md && mg_trust_backends[i]->verify(ctx, ctx->state[i], &file, &looks[i], trust, why,
+								 why ? why_size : 0)) {
+			ret = trust->source;
 			goto cleanup;
 		}
 	}
-
-	describe_untrusted(ctx, sig_status, sha256_slot >= 0 ? digests[sha256_slot] : NULL, package_verdict,
-			   package, why, why_size);
+	describe_untrusted(ctx, looks, why, why_size);
 	ret = MG_TRUST_NONE;
 cleanup:
 	close(fd);
 	return ret;
 }
 
+bool mg_trust_covers_mapped_libraries(const struct mg_trust_ctx *ctx)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (ctx->state[i] && mg_trust_backends[i]->feeds_mapped_libraries)
+			return true;
+	return false;
+}
+
+void mg_trust_feed_all(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (ctx->state[i] && mg_trust_backends[i]->for_each)
+			mg_trust_backends[i]->for_each(ctx, ctx->state[i], feed);
+}
+
+bool mg_trust_is_database(const struct mg_trust_ctx *ctx, const char *path)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (ctx->state[i] && mg_trust_backends[i]->database &&
+		    !strcmp(mg_trust_backends[i]->database(ctx->state[i]), path))
+			return true;
+	return false;
+}
+
+void mg_trust_feed_databases(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (ctx->state[i] && mg_trust_backends[i]->database)
+			mg_trust_backends[i]->for_each(ctx, ctx->state[i], feed);
+}
+
 int mg_trust_evaluate(const struct mg_trust_ctx *ctx, const char *path,
 		      struct mg_trust_key *key, struct mg_trust *trust)
 {
 	return mg_trust_explain(ctx, path, key, trust, NULL, 0);
-}
-
-struct scan {
-	mg_trust_scan_fn fn;
-	void *arg;
-	FILE *diag;
-	unsigned int max_depth;
-	char path[PATH_MAX];
-};
-
-static int scan_directory(struct scan *scan, int dir_fd, size_t path_len, unsigned int depth)
-{
-	struct dirent *entry;
-	DIR *dir;
-	int ret = 0;
-
-	dir = fdopendir(dir_fd);
-	if (!dir) {
-		diag_line(scan->diag, "medguard: trust scan: cannot read %s: %s; its executables are not trusted",
-			  scan->path, strerror(errno));
-		close(dir_fd);
-		return 0;
-	}
-	while (!ret && (errno = 0, entry = readdir(dir))) {
-		struct stat st;
-		int written, child_fd;
-
-		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-			continue;
-		written = snprintf(scan->path + path_len, sizeof(scan->path) - path_len, "%s%s",
-				   scan->path[path_len - 1] == '/' ? "" : "/", entry->d_name);
-		if (written < 0 || (size_t)written >= sizeof(scan->path) - path_len) {
-			scan->path[path_len] = '\0';
-			diag_line(scan->diag, "medguard: trust scan: a name in %s is too long; it is not trusted",
-				  scan->path);
-			continue;
-		}
-		if (fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
-			diag_line(scan->diag, "medguard: trust scan: cannot examine %s: %s; it is not trusted",
-				  scan->path, strerror(errno));
-		} else if (S_ISREG(st.st_mode) && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
-			ret = scan->fn(scan->path, &st, scan->arg);
-		} else if (S_ISDIR(st.st_mode) && depth >= scan->max_depth) {
-			diag_line(scan->diag, "medguard: trust scan: %s is more than %u directories deep; its executables are not trusted",
-				  scan->path, scan->max_depth);
-		} else if (S_ISDIR(st.st_mode)) {
-			struct stat opened;
-
-			child_fd = openat(dirfd(dir), entry->d_name,
-					  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (child_fd < 0 || fstat(child_fd, &opened) ||
-			    opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
-				diag_line(scan->diag, "medguard: trust scan: cannot enter %s: %s; its executables are not trusted",
-					  scan->path, child_fd < 0 ? strerror(errno) : "it was replaced");
-				if (child_fd >= 0)
-					close(child_fd);
-			} else {
-				ret = scan_directory(scan, child_fd, path_len + written, depth + 1);
-			}
-		}
-		scan->path[path_len] = '\0';
-	}
-	if (!ret && errno)
-		diag_line(scan->diag, "medguard: trust scan: cannot list %s: %s; some executables are not trusted",
-			  scan->path, strerror(errno));
-	closedir(dir);
-	return ret;
-}
-
-int mg_trust_scan(const char *dir, unsigned int max_depth, mg_trust_scan_fn fn, void *arg, FILE *diag)
-{
-	struct scan *scan = NULL;
-	int dir_fd = -1;
-	int ret;
-
-	scan = calloc(1, sizeof(*scan));
-	if (!scan) {
-		ret = -ENOMEM;
-		goto cleanup;
-	}
-	/* The scan root itself may be a symlink, as /bin is to usr/bin; below it, none is followed. */
-	if (!realpath(dir, scan->path)) {
-		ret = -errno;
-		goto cleanup;
-	}
-	dir_fd = open(scan->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0) {
-		ret = -errno;
-		goto cleanup;
-	}
-	scan->fn = fn;
-	scan->arg = arg;
-	scan->diag = diag;
-	scan->max_depth = max_depth;
-	ret = scan_directory(scan, dir_fd, strlen(scan->path), 0);
-	dir_fd = -1;
-cleanup:
-	if (dir_fd >= 0)
-		close(dir_fd);
-	free(scan);
-	return ret;
 }

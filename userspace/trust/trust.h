@@ -3,7 +3,9 @@
  * The trust evaluator: decides whether an executable may run as trusted and
  * says so in the form of the kernel's trust map (struct mg_trust_key ->
  * struct mg_trust). Sources are tried strongest first: an IMA signature by a
- * trusted key, then the SHA-256 allowlists, then installed Debian packages.
+ * trusted key, then the SHA-256 allowlists, then installed Debian packages
+ * (each a source_*.c behind the table in source.h); the directories a policy
+ * scans vouch for nothing themselves, they name files to verify.
  *
  * A verdict holds for one inode at one change time; the kernel drops it when
  * the inode changes. A file that changes while it is read is not trusted.
@@ -11,6 +13,8 @@
 #ifndef MEDGUARD_TRUST_H
 #define MEDGUARD_TRUST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,17 +22,22 @@
 #include <openssl/evp.h>
 
 #include "medguard.h"
+/*
+ * IMA signatures and the keys that verify them (keyring.h, which it
+ * includes), for signing, signed stop requests and the module's checks:
+ * other folders reach them only through this header. imasig.h stays whole
+ * while its header parse moves to a header shared with the kernel side.
+ */
 #include "imasig.h"
-#include "allowlist.h"
-#include "keyring.h"
-#include "cache.h"
-#include "dpkg.h"
-#include "watch.h"
 
 #define MG_TRUST_SCAN_MAX_DEPTH 16
 #define MG_TRUST_MAX_DIGESTS 3
 
+#define MG_SHA256_BYTES 32
+#define MG_MD5_BYTES 16
+
 struct mg_trust_ctx;
+struct mg_digest_cache;
 
 /* A public key that may sign executables: PEM or DER, as evmctl uses. */
 struct mg_trust_source_key {
@@ -53,6 +62,9 @@ struct mg_trust_sources {
 	 */
 	const char *const *launchers;
 	size_t nlaunchers;
+	/* Directories whose executables are verified at load, and watched (`trust scan`). */
+	const char *const *scan_dirs;
+	size_t nscan_dirs;
 };
 
 /*
@@ -72,16 +84,42 @@ void mg_trust_ctx_free(struct mg_trust_ctx *ctx);
  */
 void mg_trust_ctx_use_cache(struct mg_trust_ctx *ctx, struct mg_digest_cache *cache);
 
-/* dpkg's database as loaded for `trust packages`, or NULL. */
-const struct mg_dpkg *mg_trust_ctx_packages(const struct mg_trust_ctx *ctx);
-
-/* The allowlists, for the files they name by path. */
-const struct mg_allowlist *mg_trust_ctx_allowlist(const struct mg_trust_ctx *ctx);
 /* The keys the sources named. */
 const struct mg_keyring *mg_trust_ctx_keyring(const struct mg_trust_ctx *ctx);
 /* The SHA-256 of each launcher file the sources named; how many. */
 size_t mg_trust_ctx_launchers(const struct mg_trust_ctx *ctx, const unsigned char (**sha256)[32]);
 
+/*
+ * How the files the sources name reach whoever tells the kernel (the
+ * daemon), so that their verdicts are there before the first exec.
+ */
+struct mg_trust_feed {
+	/* A file named by path: verify it, and watch its directory for changes. */
+	void (*named)(const char *path, void *arg);
+	/* A file a database lists: verify it unless the kernel trusts it as it is; true when verified. */
+	bool (*installed)(const char *path, const struct stat *st, void *arg);
+	/* A directory whose changes change what a source vouches for. */
+	void (*watch)(const char *dir, void *arg);
+	/* One line on how far a long feed has got. */
+	void (*progress)(const char *line, void *arg);
+	void *arg;
+	FILE *diag; /* what a source cannot read while it lists its files */
+};
+
+/* Hands FEED every file CTX's sources name, source by source, strongest first. */
+void mg_trust_feed_all(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed);
+/*
+ * Whether PATH is a database a source of CTX was loaded from (dpkg's status):
+ * when it changes, a new context is loaded and fed with mg_trust_feed_databases.
+ */
+bool mg_trust_is_database(const struct mg_trust_ctx *ctx, const char *path);
+/* Hands FEED the files of the sources loaded from a database, and only those. */
+void mg_trust_feed_databases(const struct mg_trust_ctx *ctx, const struct mg_trust_feed *feed);
+/*
+ * Whether a source of CTX vouches for what only the daemon can tell the
+ * kernel: the libraries programs mapped before it started need its verdicts.
+ */
+bool mg_trust_covers_mapped_libraries(const struct mg_trust_ctx *ctx);
 
 /*
  * Evaluates the regular file at PATH. Fills KEY and TRUST (source, key_id
@@ -132,5 +170,71 @@ int mg_trust_fd_path(int fd, char *path, size_t size);
  */
 typedef int (*mg_trust_scan_fn)(const char *path, const struct stat *st, void *arg);
 int mg_trust_scan(const char *dir, unsigned int max_depth, mg_trust_scan_fn fn, void *arg, FILE *diag);
+
+/*
+ * The digest cache (cache.c): what hashing found, kept across starts in
+ * MG_DIGEST_CACHE_FILE. It holds digests, never verdicts.
+ */
+#define MG_DIGEST_CACHE_FILE "/var/lib/medguard/digests"
+
+struct mg_digest_cache *mg_digest_cache_new(void);
+void mg_digest_cache_free(struct mg_digest_cache *cache);
+/*
+ * Adds the entries of PATH. Returns how many it read, or -errno (-ENOENT:
+ * no cache yet; -EPERM: the file is not root's alone, and was not read).
+ */
+long mg_digest_cache_load(struct mg_digest_cache *cache, const char *path);
+/* Writes every entry to PATH atomically (a new file renamed over it); 0 or -errno. */
+int mg_digest_cache_save(const struct mg_digest_cache *cache, const char *path);
+size_t mg_digest_cache_count(const struct mg_digest_cache *cache);
+
+/*
+ * dpkg's database (dpkg.c): the files of installed Debian packages and the
+ * MD5 dpkg recorded for each, read from the status file, info/PACKAGE.md5sums
+ * and diversions under dpkg's --admindir.
+ */
+#define MG_DPKG_ADMINDIR "/var/lib/dpkg"
+
+struct mg_dpkg_file {
+	const char *path;    /* absolute, where the package put it */
+	const char *package; /* name, with :ARCH for Multi-Arch: same packages */
+	unsigned char md5[MG_MD5_BYTES];
+};
+
+struct mg_dpkg;
+
+/*
+ * Reads the database under ADMINDIR (MG_DPKG_ADMINDIR normally). Returns
+ * NULL with one line in ERR if the status file cannot be read; broken
+ * md5sums lines only leave their files out (see mg_dpkg_problems).
+ */
+struct mg_dpkg *mg_dpkg_load(const char *admindir, char *err, size_t err_size);
+void mg_dpkg_free(struct mg_dpkg *dpkg);
+
+size_t mg_dpkg_package_count(const struct mg_dpkg *dpkg);
+size_t mg_dpkg_file_count(const struct mg_dpkg *dpkg);
+/* Files sorted by path; the same path may come from more than one package. */
+const struct mg_dpkg_file *mg_dpkg_file_at(const struct mg_dpkg *dpkg, size_t index);
+
+/* How many md5sums lines or files were left out, and a line about the first. */
+size_t mg_dpkg_problems(const struct mg_dpkg *dpkg);
+const char *mg_dpkg_first_problem(const struct mg_dpkg *dpkg);
+
+/*
+ * Watching (watch.c): the directories trusted executables live in, so that
+ * a file signed, replaced or moved in while the daemon runs is verified at
+ * once, not at the next reload: the kernel never waits, so trust must be
+ * there before the first exec.
+ */
+struct mg_trust_watch;
+
+struct mg_trust_watch *mg_trust_watch_new(void);
+void mg_trust_watch_free(struct mg_trust_watch *watch);
+/* Watches DIR (not below it); a directory already watched is not added twice. 0 or -errno. */
+int mg_trust_watch_add_dir(struct mg_trust_watch *watch, const char *dir);
+/* Readable when something changed. */
+int mg_trust_watch_fd(const struct mg_trust_watch *watch);
+/* Calls CHANGED for each file whose content, attributes or name changed since the last call. */
+void mg_trust_watch_drain(struct mg_trust_watch *watch, void (*changed)(const char *path, void *arg), void *arg);
 
 #endif /* MEDGUARD_TRUST_H */

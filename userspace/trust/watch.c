@@ -7,7 +7,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "watch.h"
+#include "trust.h"
 
 /* xattr changes (signing) are IN_ATTRIB; new content is a close after write or a move in. */
 #define WATCHED_EVENTS (IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_TO)
