@@ -19,9 +19,6 @@
 #include "internal.h"
 #include "medguard_imasig_header.h"
 
-/* Bytes read at a time while hashing; the task can be killed between reads. */
-#define HASH_CHUNK_BYTES (128 * 1024)
-
 /* The digests signatures may use, by enum hash_algo; NULL for every other id. */
 static struct crypto_shash *hash_tfms[HASH_ALGO__LAST];
 /* The same ids as bits (1 << id), as the header parser takes them. */
@@ -68,7 +65,7 @@ static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 
 	void *chunk;
 	int err;
 
-	chunk = kvmalloc(HASH_CHUNK_BYTES, GFP_KERNEL);
+	chunk = kvmalloc(MEDGUARD_HASH_CHUNK_BYTES, GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
 	desc->tfm = tfm;
@@ -78,7 +75,7 @@ static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 
 			err = -EINTR;
 			break;
 		}
-		got = kernel_read(file, chunk, min_t(loff_t, HASH_CHUNK_BYTES, size - pos), &pos);
+		got = kernel_read(file, chunk, min_t(loff_t, MEDGUARD_HASH_CHUNK_BYTES, size - pos), &pos);
 		/* 0: shorter than it said, and the digest will not match */
 		if (got <= 0) {
 			err = got;
