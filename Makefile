@@ -76,7 +76,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 KMODS      := $(foreach k,$(KVERS),$(BUILD)/kmod/$(k)/medguard_kfuncs.ko)
 
-.PHONY: all deps bpf userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-policies check-server demo bench bench-smoke deb check-deb clean
+.PHONY: all deps bpf check-bpf-headers userspace kmod unit guest-tools fuzz check check-host check-guest check-behaviour check-policies check-server demo bench bench-smoke deb check-deb clean
 .DELETE_ON_ERROR:
 # Objects shared by several test binaries are kept, not rebuilt each run.
 .SECONDARY:
@@ -112,6 +112,19 @@ $(BUILD)/%.bpf.o: tests/guest/bpf/%.bpf.c $(BUILD)/vmlinux.h $(BPF_HDRS) $(wildc
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(say) SKEL $@
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# Each BPF header compiles on its own: it includes what it uses, so that
+# the include order of a .bpf.c decides nothing. A function a header
+# defines is used by whoever includes it, not by the header alone.
+BPF_HEADER_CHECKS := $(patsubst bpf/%,$(BUILD)/bpf-headers/%.ok,$(wildcard bpf/*.bpf.h))
+
+check-bpf-headers: $(BPF_HEADER_CHECKS)
+
+$(BUILD)/bpf-headers/%.ok: bpf/% $(BUILD)/vmlinux.h $(BPF_HDRS)
+	$(say) HDR bpf/$*
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Wno-unused-function -fsyntax-only -include $< -x c /dev/null
+	@touch $@
 
 # ---- userspace ----------------------------------------------------------
 
@@ -188,11 +201,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz $(SKELETONS)
 
 # The README's test command: host tests, then the guest and server suites on 6.1 and 6.12.
 check: deps
-	@$(MAKE) --no-print-directory -j2 all unit fuzz $(BUILD)/bench/bench_micro
+	@$(MAKE) --no-print-directory -j2 all check-bpf-headers unit fuzz $(BUILD)/bench/bench_micro
 	@$(MAKE) --no-print-directory deb
 	@bash tests/check
 
-check-host: unit fuzz
+check-host: check-bpf-headers unit fuzz
 	@bash tests/check --host-only
 
 check-guest: all deb $(BUILD)/bench/bench_micro

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* BPF-only helpers of the medguard programs: maps, labels, protection lookup. */
+/*
+ * The bottom of the core's BPF headers: its maps, the kernel constants it
+ * uses that vmlinux.h lacks, count() and inode_dev(). It includes no
+ * concern header; each of them includes it.
+ */
 #ifndef MEDGUARD_BPF_H
 #define MEDGUARD_BPF_H
 
@@ -15,10 +19,6 @@
 #define EPERM 1
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
-#define SIGHUP 1
-#define SIGUSR1 10
-#define SIGTERM 15
-#define SIGCONT 18
 #define FMODE_EXEC 0x20
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4
@@ -30,27 +30,6 @@
 #define FMODE_CREATED 0x100000
 #define S_IFMT 00170000
 #define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define PROC_SUPER_MAGIC 0x9fa0
-/* A kernel dev_t (major << 20 | minor), as in i_rdev and s_dev. */
-#define MKDEV(major, minor) (((major) << 20) | (minor))
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGXCPU 24
-#define SIGXFSZ 25
-#define SIGSYS 31
-#define RLIMIT_CORE 4
-#define MS_REMOUNT 32
-#define MS_UNBINDABLE (1 << 17)
-#define MS_PRIVATE (1 << 18)
-#define MS_SLAVE (1 << 19)
-#define MS_SHARED (1 << 20)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -3,6 +3,17 @@
 #ifndef MEDGUARD_BEHAVIOUR_BPF_H
 #define MEDGUARD_BEHAVIOUR_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+#include "medguard_entropy.bpf.h"
+#include "medguard_events.bpf.h"
+
+#define SIGKILL 9
+
 /* Operations a lineage stopped by the behaviour engine may no longer do. */
 #define MG_WRITE_OPS (MG_OP_WRITE | MG_OP_CREATE | MG_OP_DELETE | MG_OP_RENAME | MG_OP_LINK | MG_OP_SETATTR)
 /* ... and, stopped by deny-reads, may no longer read (exfiltration). */

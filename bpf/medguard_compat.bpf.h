@@ -3,6 +3,10 @@
 #ifndef MEDGUARD_COMPAT_BPF_H
 #define MEDGUARD_COMPAT_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
 /* The change time of an inode moved twice between 6.1 and 6.12. */
 struct inode___v61 {
 	struct timespec64 i_ctime;

@@ -3,6 +3,13 @@
 #ifndef MEDGUARD_EVENTS_BPF_H
 #define MEDGUARD_EVENTS_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+
 /* Fills the components of DENTRY's path, leaf first, up to STOP_INO or the fs root. */
 static __always_inline void event_path(struct mg_event *event, struct dentry *dentry, __u64 stop_ino)
 {

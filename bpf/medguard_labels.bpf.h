@@ -3,6 +3,17 @@
 #ifndef MEDGUARD_LABELS_BPF_H
 #define MEDGUARD_LABELS_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+#include "medguard_compat.bpf.h"
+#include "medguard_events.bpf.h"
+#include "medguard_state.bpf.h"
+#include "medguard_trust.bpf.h"
+
 /*
  * The current task's label. A thread of a process that ran before medguard
  * has none of its own: the daemon labels processes, which is their leader.

@@ -3,6 +3,13 @@
 #ifndef MEDGUARD_RULES_BPF_H
 #define MEDGUARD_RULES_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+
 /* File access is decided by the filesystem ids, as the kernel's own permission checks do. */
 static __always_inline __u32 current_fsuid(void)
 {

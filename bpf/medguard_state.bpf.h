@@ -3,6 +3,12 @@
 #ifndef MEDGUARD_STATE_BPF_H
 #define MEDGUARD_STATE_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+
 /* The live policy generation: switched by one store from userspace. */
 __u32 active_generation;
 

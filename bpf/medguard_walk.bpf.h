@@ -3,6 +3,14 @@
 #ifndef MEDGUARD_WALK_BPF_H
 #define MEDGUARD_WALK_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "medguard.h"
+#include "medguard.bpf.h"
+#include "medguard_state.bpf.h"
+
 /* What a walk up from a dentry found. */
 enum walk_result {
 	WALK_UNPROTECTED = 0,

@@ -20,7 +20,6 @@
 #include "internal.h"
 
 #define CACHE_HASH_BITS 10
-#define CACHE_MAX_ENTRIES 4096
 
 struct cache_entry {
 	struct hlist_node node; /* in verdicts: read under RCU, changed under cache_lock */
@@ -115,7 +114,7 @@ void mg_cache_insert(const struct mg_file_state *state, const struct medguard_fi
 	hash_for_each_possible_safe(verdicts, old, next, node, key)
 		if (same_inode(old, state->dev, state->ino))
 			drop_entry(old);
-	if (nentries >= CACHE_MAX_ENTRIES)
+	if (nentries >= MEDGUARD_CACHE_MAX_ENTRIES)
 		drop_entry(list_first_entry(&oldest_first, struct cache_entry, age));
 	hash_add_rcu(verdicts, &entry->node, key);
 	list_add_tail(&entry->age, &oldest_first);

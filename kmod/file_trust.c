@@ -2,8 +2,9 @@
 /*
  * The verdict on one file: the IMA digsig v2 signature in its security.ima,
  * checked with the loaded keys over a digest of its content. The header is
- * parsed as strictly as the userspace verifier does (userspace/imasig.c),
- * check for check, so that both give the same status for the same bytes.
+ * parsed by the one parser the userspace verifier uses too
+ * (medguard_imasig_header.h), so that both give the same status for the
+ * same bytes.
  */
 #include <crypto/hash.h>
 #include <crypto/hash_info.h>
@@ -16,26 +17,12 @@
 
 #include "compat.h"
 #include "internal.h"
-
-/* enum evm_ima_xattr_type of security/integrity/integrity.h, which is not exported */
-#define IMA_XATTR_DIGEST 0x01
-#define IMA_XATTR_DIGSIG 0x03
-#define IMA_XATTR_DIGEST_NG 0x04
-#define IMA_DIGSIG_VERSION 2
-#define IMA_DIGSIG_HEADER_BYTES 9
-
-/* Bytes read at a time while hashing; the task can be killed between reads. */
-#define HASH_CHUNK_BYTES (128 * 1024)
+#include "medguard_imasig_header.h"
 
 /* The digests signatures may use, by enum hash_algo; NULL for every other id. */
 static struct crypto_shash *hash_tfms[HASH_ALGO__LAST];
-
-struct ima_signature {
-	unsigned int hash_algo;
-	u32 keyid;
-	const u8 *sig;
-	unsigned int sig_size;
-};
+/* The same ids as bits (1 << id), as the header parser takes them. */
+static u32 accepted_hash_algos;
 
 int mg_file_trust_init(void)
 {
@@ -52,6 +39,7 @@ int mg_file_trust_init(void)
 			return PTR_ERR(tfm);
 		}
 		hash_tfms[accepted[i]] = tfm;
+		accepted_hash_algos |= 1u << accepted[i];
 	}
 	return 0;
 }
@@ -64,38 +52,7 @@ void mg_file_trust_exit(void)
 		crypto_free_shash(hash_tfms[i]);
 		hash_tfms[i] = NULL;
 	}
-}
-
-static enum medguard_sig_status parse_signature(const u8 *xattr, size_t size, struct ima_signature *sig)
-{
-	size_t sig_size;
-
-	if (size < 1)
-		return MEDGUARD_SIG_TRUNCATED;
-	if (xattr[0] == IMA_XATTR_DIGEST || xattr[0] == IMA_XATTR_DIGEST_NG)
-		return MEDGUARD_SIG_NOT_SIGNATURE;
-	if (xattr[0] != IMA_XATTR_DIGSIG)
-		return MEDGUARD_SIG_BAD_TYPE;
-	if (size > MEDGUARD_IMA_XATTR_MAX_BYTES)
-		return MEDGUARD_SIG_OVERSIZED;
-	if (size < IMA_DIGSIG_HEADER_BYTES)
-		return MEDGUARD_SIG_TRUNCATED;
-	if (xattr[1] != IMA_DIGSIG_VERSION)
-		return MEDGUARD_SIG_BAD_VERSION;
-	if (xattr[2] >= HASH_ALGO__LAST)
-		return MEDGUARD_SIG_UNKNOWN_ALGO;
-	if (!hash_tfms[xattr[2]])
-		return MEDGUARD_SIG_REFUSED_ALGO;
-	if (size == IMA_DIGSIG_HEADER_BYTES)
-		return MEDGUARD_SIG_EMPTY;
-	sig_size = get_unaligned_be16(xattr + 7);
-	if (sig_size != size - IMA_DIGSIG_HEADER_BYTES)
-		return MEDGUARD_SIG_SIZE_MISMATCH;
-	sig->hash_algo = xattr[2];
-	sig->keyid = get_unaligned_be32(xattr + 3);
-	sig->sig = xattr + IMA_DIGSIG_HEADER_BYTES;
-	sig->sig_size = sig_size;
-	return MEDGUARD_SIG_VALID;
+	accepted_hash_algos = 0;
 }
 
 /* DIGEST of the first SIZE bytes of FILE, SIZE being i_size when judging began. */
@@ -108,7 +65,7 @@ static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 
 	void *chunk;
 	int err;
 
-	chunk = kvmalloc(HASH_CHUNK_BYTES, GFP_KERNEL);
+	chunk = kvmalloc(MEDGUARD_HASH_CHUNK_BYTES, GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
 	desc->tfm = tfm;
@@ -118,7 +75,7 @@ static int hash_file(struct file *file, loff_t size, unsigned int hash_algo, u8 
 			err = -EINTR;
 			break;
 		}
-		got = kernel_read(file, chunk, min_t(loff_t, HASH_CHUNK_BYTES, size - pos), &pos);
+		got = kernel_read(file, chunk, min_t(loff_t, MEDGUARD_HASH_CHUNK_BYTES, size - pos), &pos);
 		/* 0: shorter than it said, and the digest will not match */
 		if (got <= 0) {
 			err = got;
@@ -148,7 +105,7 @@ static u32 verdict_of(enum medguard_sig_status status)
 static int judge(struct file *file, struct mg_file_state *state, struct medguard_file_trust *result)
 {
 	struct inode *inode = file_inode(file);
-	struct ima_signature sig = {};
+	struct medguard_imasig sig = {};
 	u8 digest[HASH_MAX_DIGESTSIZE];
 	int status;
 	ssize_t got;
@@ -185,7 +142,7 @@ static int judge(struct file *file, struct mg_file_state *state, struct medguard
 		goto cleanup;
 	} else {
 		state->xattr_size = got;
-		status = parse_signature(xattr, got, &sig);
+		status = medguard_imasig_parse(xattr, got, HASH_ALGO__LAST, accepted_hash_algos, &sig);
 	}
 
 	if (mg_cache_lookup(state, result)) {

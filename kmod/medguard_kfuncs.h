@@ -5,7 +5,9 @@
  * userspace that loads keys. BPF code sees the kfuncs as __ksym externs in
  * the separate object bpf/medguard_kfuncs.bpf.c, loaded only when the module
  * is present, so that the enforcement core never depends on the module.
- * Fixed-width types only.
+ * Fixed-width types only. It ships alone in the DKMS package: its limits
+ * keep their MEDGUARD_* names, and userspace/kernel/layout.c asserts that
+ * each equals its MG_* in bpf/medguard_limits.h.
  */
 #ifndef MEDGUARD_KFUNCS_H
 #define MEDGUARD_KFUNCS_H
@@ -65,6 +67,8 @@
  * "entries N\nhits N\nmisses N\n", writing anything drops every verdict.
  */
 #define MEDGUARD_CACHE_FILE MEDGUARD_SECURITYFS_DIR "/cache"
+/* Verdicts the cache keeps; the oldest go first. */
+#define MEDGUARD_CACHE_MAX_ENTRIES 4096
 
 #define MEDGUARD_KEY_RECORD_MAGIC 0x314b474du /* "MGK1" in memory order */
 #define MEDGUARD_MAX_KEYS 32
@@ -89,6 +93,8 @@ struct medguard_key_record {
 
 /* The most security.ima bytes a signature may take: header and an RSA-8192 signature. */
 #define MEDGUARD_IMA_XATTR_MAX_BYTES (9 + 1024)
+/* Bytes read at a time while hashing; the task can be killed between reads. */
+#define MEDGUARD_HASH_CHUNK_BYTES (128 * 1024)
 
 enum medguard_file_verdict {
 	MEDGUARD_FILE_TRUSTED = 1,   /* a valid signature by a loaded key */

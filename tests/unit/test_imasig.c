@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "imasig.h"
 #include "keyring.h"
+#include "medguard_imasig_header.h"
 #include "trust.h"
 
 static struct mg_keyring *keyring; /* rsa.pub and ec.pub */
@@ -131,6 +132,67 @@ static void test_parse_each_error(void)
 	ASSERT_EQ(mg_imasig_parse(blob, size + 1, &sig), MG_IMASIG_SIZE_MISMATCH, "one byte over");
 	blob[7] ^= 0x80;
 	ASSERT_EQ(mg_imasig_parse(blob, size, &sig), MG_IMASIG_SIZE_MISMATCH, "sig_size high bit");
+}
+
+/* A header naming SHA-256, keyid 0x12345678 and 3 signature bytes, then those bytes. */
+static const unsigned char shared_header[] = { 0x03, 2, 4, 0x12, 0x34, 0x56, 0x78, 0x00, 0x03, 'a', 'b', 'c' };
+#define KERNEL_HASH_ALGO_LAST 23
+#define ONLY_SHA256 (1u << 4)
+
+/* The shared parser over exactly SIZE bytes on the heap, so that ASan sees any read past them. */
+static enum medguard_sig_status parse_exactly(const unsigned char *bytes, size_t size, __u32 accepted,
+					      struct medguard_imasig *sig)
+{
+	unsigned char *copy = malloc(size ? size : 1);
+	enum medguard_sig_status status;
+
+	memcpy(copy, bytes, size);
+	status = medguard_imasig_parse(copy, size, KERNEL_HASH_ALGO_LAST, accepted, sig);
+	if (status == MEDGUARD_SIG_VALID)
+		sig->sig = bytes + (sig->sig - copy);
+	free(copy);
+	return status;
+}
+
+/* The parser the module calls, with the module's view of the algorithms. */
+static void test_shared_parser(void)
+{
+	struct medguard_imasig sig = {};
+	unsigned char blob[sizeof(shared_header)];
+
+	ASSERT_EQ(parse_exactly(shared_header, sizeof(shared_header), ONLY_SHA256, &sig), MEDGUARD_SIG_VALID,
+		  "a well-formed header");
+	ASSERT_EQ(sig.hash_algo, 4, "hash algorithm");
+	ASSERT_EQ(sig.keyid, 0x12345678u, "keyid, big-endian");
+	ASSERT_EQ(sig.sig_size, 3, "signature size, big-endian");
+	ASSERT_TRUE(sig.sig == shared_header + MEDGUARD_IMA_DIGSIG_HEADER_BYTES, "signature right after the header");
+
+	for (size_t size = 0; size < MEDGUARD_IMA_DIGSIG_HEADER_BYTES; size++) {
+		memset(&sig, 0, sizeof(sig));
+		ASSERT_EQ(parse_exactly(shared_header, size, ONLY_SHA256, &sig), MEDGUARD_SIG_TRUNCATED,
+			  "a truncated header");
+		ASSERT_EQ(sig.sig_size, 0, "nothing filled in from a truncated header");
+	}
+
+	memcpy(blob, shared_header, sizeof(blob));
+	blob[1] = 1;
+	ASSERT_EQ(parse_exactly(blob, sizeof(blob), ONLY_SHA256, &sig), MEDGUARD_SIG_BAD_VERSION, "version 1");
+	blob[1] = 3;
+	ASSERT_EQ(parse_exactly(blob, sizeof(blob), ONLY_SHA256, &sig), MEDGUARD_SIG_BAD_VERSION, "version 3");
+	blob[2] = 0xff;
+	ASSERT_EQ(parse_exactly(blob, sizeof(blob), ONLY_SHA256, &sig), MEDGUARD_SIG_BAD_VERSION,
+		  "the version is judged before the algorithm");
+
+	memcpy(blob, shared_header, sizeof(blob));
+	blob[2] = MG_IMA_HASH_SHA512;
+	ASSERT_EQ(parse_exactly(blob, sizeof(blob), ONLY_SHA256, &sig), MEDGUARD_SIG_REFUSED_ALGO,
+		  "an algorithm the caller does not verify with");
+	blob[2] = KERNEL_HASH_ALGO_LAST;
+	ASSERT_EQ(parse_exactly(blob, sizeof(blob), ~0u, &sig), MEDGUARD_SIG_UNKNOWN_ALGO,
+		  "beyond the kernel's ids, whatever the caller accepts");
+	blob[2] = 40;
+	ASSERT_EQ(medguard_imasig_parse(blob, sizeof(blob), 64, ~0u, &sig), MEDGUARD_SIG_REFUSED_ALGO,
+		  "an id past the accepted bits is refused, not shifted");
 }
 
 static void test_messages(void)
@@ -412,6 +474,7 @@ int main(void)
 	RUN(test_parse_roundtrip);
 	RUN(test_build_refuses);
 	RUN(test_parse_each_error);
+	RUN(test_shared_parser);
 	RUN(test_messages);
 	RUN(test_hash_algorithms);
 	RUN(test_sign_and_verify);

@@ -8,6 +8,8 @@
 #include <linux/types.h>
 
 #include "medguard.h"
+#include "medguard_imasig_header.h"
+#include "medguard_kfuncs.h"
 
 static_assert(sizeof(struct mg_rule) == 24, "struct mg_rule layout");
 static_assert(sizeof(struct mg_tree) == 8 + 24 * MG_MAX_RULES_PER_TREE, "struct mg_tree layout");
@@ -31,3 +33,13 @@ static_assert(sizeof(struct mg_event) % 8 == 0, "struct mg_event is 8-byte align
 static_assert(offsetof(struct mg_event, comm) == 96, "struct mg_event layout");
 static_assert(sizeof(struct mg_event) == 96 + MG_COMM_LEN + MG_EVENT_PATH_DEPTH * MG_NAME_LEN,
 	      "struct mg_event layout");
+
+/* The module's ABI header ships alone (DKMS): its limits keep their names, tied here to medguard_limits.h. */
+static_assert(MEDGUARD_MAX_KEYS == MG_MAX_KEYS, "the module holds every key a policy names");
+static_assert(MEDGUARD_KEY_MAX_SPKI_BYTES == MG_KEY_MAX_SPKI_BYTES, "the same longest public key");
+static_assert(MEDGUARD_IMA_XATTR_MAX_BYTES == MEDGUARD_IMA_DIGSIG_HEADER_BYTES + MG_IMASIG_MAX_SIG_BYTES,
+	      "the same longest signature");
+static_assert(MEDGUARD_ENTROPY_MAX_ALPHABET == MG_ENTROPY_MAX_ALPHABET, "the same alphabets");
+static_assert(MEDGUARD_ENTROPY_SAMPLE_MAX == MG_ENTROPY_SAMPLE_MAX, "the same entropy sample");
+static_assert(MEDGUARD_CACHE_MAX_ENTRIES == MG_KMOD_CACHE_MAX_ENTRIES, "the same verdict cache");
+static_assert(MEDGUARD_HASH_CHUNK_BYTES == MG_KMOD_HASH_CHUNK_BYTES, "the same hashing chunk");

@@ -7,9 +7,7 @@
 #include <sys/sysmacros.h>
 
 #include "fsid.h"
-
-/* A mountinfo path field: at most one line long. */
-#define PATH_MAX_FIELD 4096
+#include "medguard_limits.h"
 
 static __u64 kernel_encoding(unsigned int major, unsigned int minor)
 {
@@ -74,7 +72,7 @@ static void unescape_mountinfo(char *field)
 
 int mg_mounted_path(__u64 dev, const char *fs_path, char *out, size_t size)
 {
-	char line[4096], root[PATH_MAX_FIELD], point[PATH_MAX_FIELD];
+	char line[MG_MOUNTINFO_LINE_BYTES], root[MG_MOUNTINFO_LINE_BYTES], point[MG_MOUNTINFO_LINE_BYTES];
 	unsigned int major, minor;
 	FILE *mountinfo = fopen("/proc/self/mountinfo", "re");
 	int err = -ENOENT;

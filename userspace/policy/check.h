@@ -10,12 +10,7 @@
 
 #include "ast.h"
 #include "diag.h"
-
-/* Longest key file read, far above any public key or certificate. */
-#define MG_POLICY_MAX_KEY_BYTES (64 * 1024)
-
-/* The longest behaviour window. */
-#define MG_POLICY_MAX_WINDOW_NS (24ull * 3600 * 1000000000)
+#include "medguard_limits.h"
 
 void mg_policy_check(struct mg_ast *ast, struct mg_diag *diag);
 

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "medguard_limits.h"
+
 /* A place in a policy file; line 0 means the file as a whole. */
 struct mg_loc {
 	const char *file;
@@ -24,9 +26,6 @@ struct mg_diag {
 	int nwarnings;
 	bool full; /* the cap was reached: callers stop early */
 };
-
-/* Room for a quoted excerpt of user text in a message. */
-#define MG_QUOTE_MAX 256
 
 void mg_diag_init(struct mg_diag *diag, FILE *out);
 

@@ -14,9 +14,7 @@
 
 #include "ast.h"
 #include "diag.h"
-
-/* Longest rule text kept for `policy show` and events; a longer rule is cut. */
-#define MG_POLICY_RULE_TEXT_MAX 256
+#include "medguard_limits.h"
 
 /* Parses the policy FILE, and what it includes, into AST. */
 void mg_parse_file(struct mg_ast *ast, const char *file, struct mg_diag *diag);

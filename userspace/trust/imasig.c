@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <openssl/rsa.h>
 
 #include "imasig.h"
+#include "medguard_imasig_header.h"
 
 /* hash_algo_name[] of the kernel's crypto/hash_info.c, by id */
 static const char *const kernel_hash_names[MG_IMA_HASH_KERNEL_LAST] = {
@@ -84,37 +86,37 @@ static enum mg_imasig_status check_hash_algo(unsigned int hash_algo)
 	return hash_algo < MG_IMA_HASH_KERNEL_LAST ? MG_IMASIG_REFUSED_ALGO : MG_IMASIG_UNKNOWN_ALGO;
 }
 
+/* What mg_imasig_build() writes is what the shared parser reads. */
+static_assert(MG_IMA_XATTR_DIGSIG == MEDGUARD_IMA_XATTR_DIGSIG, "the signature type");
+static_assert(MG_IMA_XATTR_DIGEST == MEDGUARD_IMA_XATTR_DIGEST, "the plain hash types");
+static_assert(MG_IMA_XATTR_DIGEST_NG == MEDGUARD_IMA_XATTR_DIGEST_NG, "the plain hash types");
+static_assert(MG_IMA_DIGSIG_VERSION == MEDGUARD_IMA_DIGSIG_VERSION, "the signature version");
+static_assert(MG_IMASIG_HEADER_BYTES == MEDGUARD_IMA_DIGSIG_HEADER_BYTES, "the header size");
+
+/* The ids mg_ima_hash_md() accepts, as bits (1 << id), as the header parser takes them. */
+static __u32 accepted_hash_algos(void)
+{
+	__u32 accepted = 0;
+
+	for (unsigned int id = 0; id < MG_IMA_HASH_KERNEL_LAST; id++)
+		if (mg_ima_hash_md(id))
+			accepted |= 1u << id;
+	return accepted;
+}
+
+/* The module's parser, so that both refuse the same bytes alike (its status values are ours). */
 enum mg_imasig_status mg_imasig_parse(const void *xattr, size_t size, struct mg_imasig *sig)
 {
-	const unsigned char *bytes = xattr;
-	enum mg_imasig_status status;
-	size_t sig_size;
+	struct medguard_imasig parsed;
+	enum medguard_sig_status status;
 
-	if (size < 1)
-		return MG_IMASIG_TRUNCATED;
-	if (bytes[0] == MG_IMA_XATTR_DIGEST || bytes[0] == MG_IMA_XATTR_DIGEST_NG)
-		return MG_IMASIG_NOT_SIGNATURE;
-	if (bytes[0] != MG_IMA_XATTR_DIGSIG)
-		return MG_IMASIG_BAD_TYPE;
-	if (size > MG_IMASIG_MAX_XATTR_BYTES)
-		return MG_IMASIG_OVERSIZED;
-	if (size < MG_IMASIG_HEADER_BYTES)
-		return MG_IMASIG_TRUNCATED;
-	if (bytes[1] != MG_IMA_DIGSIG_VERSION)
-		return MG_IMASIG_BAD_VERSION;
-	status = check_hash_algo(bytes[2]);
-	if (status != MG_IMASIG_VALID)
-		return status;
-	if (size == MG_IMASIG_HEADER_BYTES)
-		return MG_IMASIG_EMPTY;
-	sig_size = (size_t)bytes[7] << 8 | bytes[8];
-	if (sig_size != size - MG_IMASIG_HEADER_BYTES)
-		return MG_IMASIG_SIZE_MISMATCH;
-
-	sig->hash_algo = bytes[2];
-	sig->keyid = (__u32)bytes[3] << 24 | (__u32)bytes[4] << 16 | (__u32)bytes[5] << 8 | bytes[6];
-	sig->sig = bytes + MG_IMASIG_HEADER_BYTES;
-	sig->sig_size = sig_size;
+	status = medguard_imasig_parse(xattr, size, MG_IMA_HASH_KERNEL_LAST, accepted_hash_algos(), &parsed);
+	if (status != MEDGUARD_SIG_VALID)
+		return (enum mg_imasig_status)status;
+	sig->hash_algo = parsed.hash_algo;
+	sig->keyid = parsed.keyid;
+	sig->sig = parsed.sig;
+	sig->sig_size = parsed.sig_size;
 	return MG_IMASIG_VALID;
 }
 

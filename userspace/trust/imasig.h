@@ -84,6 +84,7 @@ const char *mg_ima_hash_name(unsigned int hash_algo);
 /* The id of an accepted algorithm by name, or -1. */
 int mg_ima_hash_by_name(const char *name);
 
+/* By the module's own parser (kmod/medguard_imasig_header.h): the same status for the same bytes. */
 enum mg_imasig_status mg_imasig_parse(const void *xattr, size_t size, struct mg_imasig *sig);
 
 /* Writes the xattr value for SIG into OUT; returns its length, or -EINVAL / -ENOSPC. */
