@@ -32,8 +32,8 @@
 #define MG_DIGEST_MAX_BYTES 64       /* the longest digest the cache keeps (SHA-512) */
 #define MG_ALLOWLIST_MAX_FILE_BYTES (64u << 20) /* an allowlist file read whole */
 #define MG_ALLOWLIST_MAX_LINE_BYTES 4096
-#define HASH_CHUNK_BYTES (256 * 1024) /* bytes userspace reads at a time while hashing a file */
-#define MAX_HASH_THREADS 4           /* threads that hash package files at a cold start */
+#define MG_HASH_CHUNK_BYTES (256 * 1024) /* bytes userspace reads at a time while hashing a file */
+#define MG_MAX_HASH_THREADS 4           /* threads that hash package files at a cold start */
 
 /* The module (kmod/medguard_kfuncs.h names them MEDGUARD_*) */
 #define MG_KMOD_CACHE_MAX_ENTRIES 4096 /* verdicts it keeps by inode; the oldest go first */

@@ -16,8 +16,6 @@
 
 #include "trust.h"
 
-#define MG_ALLOWLIST_MAX_FILE_BYTES (64u << 20)
-#define MG_ALLOWLIST_MAX_LINE_BYTES 4096
 
 struct mg_allowlist;
 

@@ -25,8 +25,6 @@
 
 #include "trust.h"
 
-#define MG_DIGEST_CACHE_MAX_ENTRIES (1u << 21)
-#define MG_DIGEST_MAX_BYTES 64
 
 /* What identifies one version of one file. */
 struct mg_file_identity {

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "keyring.h"
+#include "medguard_limits.h"
 
 #define MG_IMA_XATTR_NAME "security.ima"
 
@@ -33,7 +34,6 @@
 #define MG_IMA_DIGSIG_VERSION 2
 
 #define MG_IMASIG_HEADER_BYTES 9
-#define MG_IMASIG_MAX_SIG_BYTES 1024 /* an RSA-8192 signature */
 #define MG_IMASIG_MAX_XATTR_BYTES (MG_IMASIG_HEADER_BYTES + MG_IMASIG_MAX_SIG_BYTES)
 #define MG_IMA_MAX_DIGEST_BYTES 64
 

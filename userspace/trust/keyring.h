@@ -22,7 +22,6 @@
 
 #include "medguard_limits.h"
 
-#define MG_KEY_MAX_FILE_BYTES (64u * 1024)
 #define MG_KEY_MIN_RSA_BITS 2048
 
 struct mg_key {

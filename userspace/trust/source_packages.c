@@ -20,7 +20,6 @@
 /* How often a long verification says how far it is. */
 #define PROGRESS_SECONDS 10
 /* Threads that hash package files at a cold start. */
-#define MAX_HASH_THREADS 4
 
 struct packages {
 	struct mg_dpkg *dpkg;
@@ -200,9 +199,9 @@ static void prehash_packages(const struct mg_trust_ctx *ctx, const struct mg_dpk
 			     const struct mg_trust_feed *feed)
 {
 	struct prehash work = { .dpkg = dpkg, .cache = mg_trust_ctx_cache(ctx), .n = mg_dpkg_file_count(dpkg) };
-	pthread_t threads[MAX_HASH_THREADS];
+	pthread_t threads[MG_MAX_HASH_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = cpus > MAX_HASH_THREADS ? MAX_HASH_THREADS : cpus > 0 ? (size_t)cpus : 1, started = 0;
+	size_t nthreads = cpus > MG_MAX_HASH_THREADS ? MG_MAX_HASH_THREADS : cpus > 0 ? (size_t)cpus : 1, started = 0;
 	unsigned int waited = 0;
 
 	/* A warm start finds its digests in the cache: a second pass would only open every file twice. */

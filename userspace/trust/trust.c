@@ -14,7 +14,6 @@
 #include "lib/lib.h"
 #include "source.h"
 
-#define HASH_CHUNK_BYTES (256 * 1024)
 
 /* Every source, strongest first: the first that vouches for a file is the one the kernel is told. */
 const struct mg_trust_source_ops *const mg_trust_backends[] = {
@@ -231,7 +230,7 @@ int mg_trust_hash_fd(int fd, const struct stat *opened, const EVP_MD *const mds[
 
 	if (nmds > MG_TRUST_MAX_DIGESTS)
 		return -EINVAL;
-	chunk = malloc(HASH_CHUNK_BYTES);
+	chunk = malloc(MG_HASH_CHUNK_BYTES);
 	if (!chunk)
 		goto cleanup;
 	for (size_t i = 0; i < nmds; i++) {
@@ -240,7 +239,7 @@ int mg_trust_hash_fd(int fd, const struct stat *opened, const EVP_MD *const mds[
 			goto cleanup;
 	}
 	for (;;) {
-		ssize_t n = pread(fd, chunk, HASH_CHUNK_BYTES, offset);
+		ssize_t n = pread(fd, chunk, MG_HASH_CHUNK_BYTES, offset);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -30,8 +30,6 @@
  */
 #include "imasig.h"
 
-#define MG_TRUST_SCAN_MAX_DEPTH 16
-#define MG_TRUST_MAX_DIGESTS 3
 
 #define MG_SHA256_BYTES 32
 #define MG_MD5_BYTES 16
