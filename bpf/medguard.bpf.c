@@ -8,7 +8,7 @@
  * (guard) with its own programs; here the verdict and the hooks of labels,
  * tracing and the records.
  */
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 #include "medguard_compat.bpf.h"
 #include "medguard_state.bpf.h"
 #include "medguard_events.bpf.h"

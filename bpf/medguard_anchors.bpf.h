@@ -13,7 +13,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 #include "medguard_events.bpf.h"
 #include "medguard_labels.bpf.h"
 #include "medguard_state.bpf.h"

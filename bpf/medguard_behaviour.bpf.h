@@ -8,7 +8,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 #include "medguard_entropy.bpf.h"
 #include "medguard_events.bpf.h"
 

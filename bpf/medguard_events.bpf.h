@@ -8,7 +8,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 
 /* Fills the components of DENTRY's path, leaf first, up to STOP_INO or the fs root. */
 static __always_inline void event_path(struct mg_event *event, struct dentry *dentry, __u64 stop_ino)

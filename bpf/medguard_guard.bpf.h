@@ -15,7 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 #include "medguard_anchors.bpf.h"
 #include "medguard_events.bpf.h"
 #include "medguard_labels.bpf.h"

@@ -24,6 +24,10 @@
 #define MG_KEY_MAX_SPKI_BYTES 2048   /* DER public key handed to the module: RSA-4096 takes ~550 */
 #define MG_IMASIG_MAX_SIG_BYTES 1024 /* an RSA-8192 signature */
 
+/* Self-protection */
+#define MG_UNLOCK_SECONDS 600    /* a signed unlock lets root change medguard's own files this long, if no reload ends it sooner */
+#define MG_CHALLENGE_SECONDS 300 /* the stop and unlock challenge rotates this often (a request is signed over it) */
+
 /* Trust store */
 #define MG_MAX_TRUST_ENTRIES 262144
 #define MG_TRUST_SCAN_MAX_DEPTH 16   /* directories below a `trust scan` root; deeper ones are skipped, and said so */

@@ -8,7 +8,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 
 /* File access is decided by the filesystem ids, as the kernel's own permission checks do. */
 static __always_inline __u32 current_fsuid(void)

@@ -7,7 +7,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "medguard.h"
-#include "medguard.bpf.h"
+#include "medguard_common.bpf.h"
 
 /* The live policy generation: switched by one store from userspace. */
 __u32 active_generation;

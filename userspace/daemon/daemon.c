@@ -49,14 +49,6 @@ static void on_signal(int signo, siginfo_t *info, void *context)
 		stop_requested = 1;
 }
 
-long long ms_since(const struct timespec *then)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000LL + (now.tv_nsec - then->tv_nsec) / 1000000;
-}
-
 static __s64 realtime_offset_ns(void)
 {
 	struct timespec realtime, monotonic;
@@ -247,7 +239,7 @@ static void load_digests(struct daemon *daemon)
 	long loaded = mg_digest_cache_load(daemon->digests, MG_DIGEST_CACHE_FILE);
 
 	if (loaded >= 0)
-		progress(daemon, "%ld digests in the cache %s", loaded, MG_DIGEST_CACHE_FILE);
+		say_progress(daemon, "%ld digests in the cache %s", loaded, MG_DIGEST_CACHE_FILE);
 	else if (loaded == -EPERM)
 		fprintf(stderr, "medguard: ignoring the digest cache %s: it must be a file of root's that only root "
 				"may write; every file is hashed\n", MG_DIGEST_CACHE_FILE);
@@ -276,7 +268,7 @@ void refresh_packages(struct daemon *daemon)
 /* dpkg writes its status at every step: the packages are read again once it pauses for a second. */
 static void refresh_packages_when_quiet(struct daemon *daemon)
 {
-	if (daemon->packages_changed && ms_since(&daemon->packages_changed_at) >= PACKAGES_QUIET_MS)
+	if (daemon->packages_changed && mg_ms_since(&daemon->packages_changed_at) >= PACKAGES_QUIET_MS)
 		refresh_packages(daemon);
 }
 
@@ -339,7 +331,9 @@ static void reload(struct daemon *daemon)
 	daemon->trust = trust;
 	reverify_vouched(daemon);
 	fill_trust(daemon);
-	if (mg_loader_apply(daemon->loader, policy, stderr)) {
+	/* Again: the paths may have moved while the new policy's trust was read. */
+	if (mg_loader_check_locked_paths(daemon->loader, policy, stderr) ||
+	    mg_loader_apply(daemon->loader, policy, stderr)) {
 		daemon->policy = old_policy;
 		daemon->trust = old_trust;
 		mg_trust_ctx_free(trust);
@@ -426,13 +420,13 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	if (!daemon.policy)
 		goto cleanup;
 	load_digests(&daemon);
-	progress(&daemon, "loading the BPF programs (the verifier takes a while under emulation)");
+	say_progress(&daemon, "loading the BPF programs (the verifier takes a while under emulation)");
 	daemon.loader = mg_loader_open(&loader_options);
 	if (!daemon.loader)
 		goto cleanup;
-	progress(&daemon, "verifying what the trust sources vouch for");
+	say_progress(&daemon, "verifying what the trust sources vouch for");
 	fill_trust(&daemon);
-	progress(&daemon, "%lu trusted files in the kernel; applying the policy", daemon.trusted_files);
+	say_progress(&daemon, "%lu trusted files in the kernel; applying the policy", daemon.trusted_files);
 	if (mg_loader_apply(daemon.loader, daemon.policy, stderr)) {
 		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
 		goto cleanup;
@@ -441,12 +435,12 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 	 * Labels first, then the hooks: from the moment they are attached,
 	 * a task without a label starts nothing trusted (see labels.c).
 	 */
-	progress(&daemon, "labelling the processes that ran before medguard");
+	say_progress(&daemon, "labelling the processes that ran before medguard");
 	if (label_running_processes(&daemon)) {
 		fprintf(stderr, "medguard: cannot read /proc to label the running processes; is /proc mounted?\n");
 		goto cleanup;
 	}
-	progress(&daemon, "attaching the programs to the LSM hooks");
+	say_progress(&daemon, "attaching the programs to the LSM hooks");
 	if (mg_loader_attach(daemon.loader, stderr))
 		goto cleanup;
 	if (label_running_processes(&daemon)) {

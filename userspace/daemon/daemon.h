@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "medguard_limits.h"
+
 /* Where `medguard run` records its pid and its status. */
 #define MG_RUN_DIR "/run/medguard"
 #define MG_PID_FILE MG_RUN_DIR "/medguard.pid"
@@ -27,10 +29,6 @@
 
 #define MG_STOP_CHALLENGE_BYTES 32
 #define MG_STOP_DIGEST_BYTES 32 /* SHA-256 */
-/* How long a signed unlock lets root change medguard's own files, if no reload ends it sooner. */
-#define MG_UNLOCK_SECONDS 600
-/* The stop and unlock challenge rotates this often (a request is signed over it). */
-#define MG_CHALLENGE_SECONDS 300
 
 /*
  * What a request signs: the SHA-256 of "medguard VERB CHALLENGE\n", VERB

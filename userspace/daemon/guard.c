@@ -84,14 +84,14 @@ void lock_anchors(struct daemon *daemon, const char *why)
 /* A request someone held back is good for at most two rotations. */
 static void renew_challenge_when_due(struct daemon *daemon)
 {
-	if (daemon->stop_challenge[0] && ms_since(&daemon->challenge_at) >= MG_CHALLENGE_SECONDS * 1000LL &&
+	if (daemon->stop_challenge[0] && mg_ms_since(&daemon->challenge_at) >= MG_CHALLENGE_SECONDS * 1000LL &&
 	    stop_challenge_new(daemon, true) == 0)
 		write_status(daemon);
 }
 
 static void lock_anchors_when_due(struct daemon *daemon)
 {
-	if (daemon->unlocked && ms_since(&daemon->unlocked_at) >= MG_UNLOCK_SECONDS * 1000LL)
+	if (daemon->unlocked && mg_ms_since(&daemon->unlocked_at) >= MG_UNLOCK_SECONDS * 1000LL)
 		lock_anchors(daemon, "the unlock expired; medguard's own files are the daemon's alone again");
 }
 

@@ -55,7 +55,7 @@ void say(struct daemon *daemon, const char *what, const char *detail);
  * One line on stderr about what a start or a reload is doing, so that
  * whoever waits for it sees it move (log.c).
  */
-void progress(struct daemon *daemon, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void say_progress(struct daemon *daemon, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * labels.c: labels every process without a label (before the programs are
@@ -77,7 +77,6 @@ void save_digests(struct daemon *daemon);
 /* daemon.c: dpkg's database again, and the packaged files that changed with it. */
 void refresh_packages(struct daemon *daemon);
 /* Milliseconds since THEN, on the monotonic clock. */
-long long ms_since(const struct timespec *then);
 
 /* response.c */
 void stop_lineage(struct daemon *daemon, __u32 lineage, __u32 action);

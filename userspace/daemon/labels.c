@@ -246,6 +246,6 @@ int label_running_processes(struct daemon *daemon)
 	if (labelled < 0)
 		return (int)labelled;
 	mg_loader_labels_complete(daemon->loader);
-	progress(daemon, "labelled %ld running processes (%lu trusted)", labelled, trusted);
+	say_progress(daemon, "labelled %ld running processes (%lu trusted)", labelled, trusted);
 	return 0;
 }

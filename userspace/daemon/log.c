@@ -19,7 +19,7 @@ void say(struct daemon *daemon, const char *what, const char *detail)
 		syslog(LOG_NOTICE, "%s: %s", what, detail);
 }
 
-void progress(struct daemon *daemon, const char *fmt, ...)
+void say_progress(struct daemon *daemon, const char *fmt, ...)
 {
 	char what[512];
 	va_list args;

@@ -130,7 +130,7 @@ static void watch_dir(const char *dir, void *arg)
 
 static void feed_progress(const char *line, void *arg)
 {
-	progress(arg, "%s", line);
+	say_progress(arg, "%s", line);
 }
 
 static struct mg_trust_feed feed_of(struct daemon *daemon)

@@ -10,7 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "events.h"
-#include "internal.h"
+#include "loader_internal.h"
 
 struct mg_events {
 	struct ring_buffer *ring;

@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "guard.h"
-#include "internal.h"
+#include "loader_internal.h"
 
 /* Exempts this process from the policy it loads: the programs know it by its task, not its PID. */
 static int mark_daemon(struct medguard *skel, FILE *log)
@@ -70,7 +70,8 @@ int guard_anchor_pins(struct mg_loader *loader, FILE *log)
 	return anchor_in_live_generation(loader, MG_PIN_DIR, log);
 }
 
-bool guard_locks_own_files(const struct mg_loader *loader)
+/* Whether medguard's own files are locked: the daemon is guarded and no signed unlock is in force. */
+static bool guard_locks_own_files(const struct mg_loader *loader)
 {
 	return loader->skel->bss->daemon_guarded && !loader->skel->bss->anchors_unlocked;
 }
@@ -88,4 +89,11 @@ void mg_loader_unlock_anchors(struct mg_loader *loader, bool unlocked)
 void mg_loader_keep_guard_after_exit(struct mg_loader *loader)
 {
 	loader->skel->bss->guard_outlives_daemon = 1;
+}
+
+int mg_loader_check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
+{
+	if (!guard_locks_own_files(loader))
+		return 0;
+	return live_paths_moved(loader, policy, diag);
 }

@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
-#include "internal.h"
+#include "loader_internal.h"
 
 static bool kernel_has_bpf_lsm(void)
 {

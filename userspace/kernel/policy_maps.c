@@ -19,7 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "policy_maps.h"
-#include "internal.h"
+#include "loader_internal.h"
 #include "lib/lib.h"
 #include "trust/trust.h"
 
@@ -400,7 +400,7 @@ static int same_file_as_live(const struct mg_loader *loader, const char *path)
  * protects, and records roots that still lead where they led; anything
  * else waits for a signed unlock.
  */
-static int check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
+int live_paths_moved(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
 {
 	const char *path = NULL, *why = NULL;
 	size_t i, j;
@@ -426,13 +426,6 @@ static int check_locked_paths(const struct mg_loader *loader, const struct mg_po
 	return -EPERM;
 }
 
-int mg_loader_check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
-{
-	if (!guard_locks_own_files(loader))
-		return 0;
-	return check_locked_paths(loader, policy, diag);
-}
-
 int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag)
 {
 	struct medguard *skel = loader->skel;
@@ -445,8 +438,6 @@ int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FI
 	size_t i;
 	int err = 0;
 
-	if (mg_loader_check_locked_paths(loader, policy, diag))
-		return -EPERM;
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_objects), state.generation);
 	clear_generation_keys(bpf_map__fd(skel->maps.mg_programs), state.generation);
 	for (i = 0; i < policy->ntrees && !err; i++)

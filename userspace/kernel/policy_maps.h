@@ -20,13 +20,6 @@
 int mg_loader_apply(struct mg_loader *loader, const struct mg_policy *policy, FILE *diag);
 
 /*
- * While guarded and locked: 0 when every file POLICY names (its sources,
- * keys, allowlists, records roots) is the one in force, else -EPERM after
- * one line on DIAG saying to unlock first.
- */
-int mg_loader_check_locked_paths(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag);
-
-/*
  * The files now at the paths POLICY (the one in force) names, anchored in
  * the live generation: what root put there while unlocked is locked with
  * the rest, even when no reload took it in.

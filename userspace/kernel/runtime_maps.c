@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "runtime_maps.h"
-#include "internal.h"
+#include "loader_internal.h"
 
 int mg_loader_trust_file(struct mg_loader *loader, const struct mg_trust_key *key, const struct mg_trust *trust)
 {

@@ -17,6 +17,11 @@
 
 #include "fsid.h"
 
+struct timespec;
+
+/* Milliseconds since THEN, a time of CLOCK_MONOTONIC. */
+long long mg_ms_since(const struct timespec *then);
+
 /* The value of hex digit C, or -1. */
 int mg_hex_value(char c);
 

@@ -122,7 +122,7 @@ static bool packaged_code(const char *path, const struct stat *st)
 }
 
 __attribute__((format(printf, 2, 3)))
-static void progress(const struct mg_trust_feed *feed, const char *fmt, ...)
+static void report_progress(const struct mg_trust_feed *feed, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -219,7 +219,7 @@ static void prehash_packages(const struct mg_trust_ctx *ctx, const struct mg_dpk
 	while (atomic_load(&work.finished) < started) {
 		usleep(100000);
 		if (++waited % (PROGRESS_SECONDS * 10) == 0)
-			progress(feed, "hashing package files: %zu of %zu, %zu threads",
+			report_progress(feed, "hashing package files: %zu of %zu, %zu threads",
 				 atomic_load(&work.next) < work.n ? atomic_load(&work.next) : work.n, work.n, started);
 	}
 	while (started)
@@ -253,12 +253,12 @@ static void packages_for_each(const struct mg_trust_ctx *ctx, const void *state,
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - said.tv_sec >= PROGRESS_SECONDS) {
 			said = now;
-			progress(feed, "verified %zu packaged executables and libraries (%zu of %zu package files)",
+			report_progress(feed, "verified %zu packaged executables and libraries (%zu of %zu package files)",
 				 checked, i, n);
 		}
 	}
 	if (checked)
-		progress(feed, "verified %zu packaged executables and libraries (%zu digests from the cache)",
+		report_progress(feed, "verified %zu packaged executables and libraries (%zu digests from the cache)",
 			 checked, cache ? mg_digest_cache_hits(cache) : 0);
 }
 

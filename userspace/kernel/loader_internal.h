@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* What the kernel folder's files share: the loader's state, and what one file asks of another. */
-#ifndef MEDGUARD_KERNEL_INTERNAL_H
-#define MEDGUARD_KERNEL_INTERNAL_H
+#ifndef MEDGUARD_KERNEL_LOADER_INTERNAL_H
+#define MEDGUARD_KERNEL_LOADER_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,6 +10,8 @@
 #include "loader.h"
 #include "medguard.h"
 #include "medguard.skel.h"
+
+struct mg_policy;
 
 struct root_path {
 	__u64 dev;
@@ -37,12 +39,15 @@ struct mg_loader {
 int guard_mark_daemon(struct mg_loader *loader, FILE *log);
 /* The pins are medguard's own from the moment they exist: anchored in the live generation at once. */
 int guard_anchor_pins(struct mg_loader *loader, FILE *log);
-/* Whether medguard's own files are locked: the daemon is guarded and no signed unlock is in force. */
-bool guard_locks_own_files(const struct mg_loader *loader);
 
 /* policy_maps.c: PATH, and the directories above it, anchored in the live generation. */
 int anchor_in_live_generation(struct mg_loader *loader, const char *path, FILE *log);
+/*
+ * policy_maps.c: 0 when every file POLICY names is the one the live
+ * generation protects, else -EPERM after one line on DIAG.
+ */
+int live_paths_moved(const struct mg_loader *loader, const struct mg_policy *policy, FILE *diag);
 /* Forgets the paths of the live generation, when the loader goes. */
 void forget_live_roots(struct mg_loader *loader);
 
-#endif /* MEDGUARD_KERNEL_INTERNAL_H */
+#endif /* MEDGUARD_KERNEL_LOADER_INTERNAL_H */

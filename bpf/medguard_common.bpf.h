@@ -4,8 +4,8 @@
  * uses that vmlinux.h lacks, count() and inode_dev(). It includes no
  * concern header; each of them includes it.
  */
-#ifndef MEDGUARD_BPF_H
-#define MEDGUARD_BPF_H
+#ifndef MEDGUARD_COMMON_BPF_H
+#define MEDGUARD_COMMON_BPF_H
 
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -130,4 +130,4 @@ static __always_inline __u64 inode_dev(const struct inode *inode)
 	return BPF_CORE_READ(inode, i_sb, s_dev);
 }
 
-#endif /* MEDGUARD_BPF_H */
+#endif /* MEDGUARD_COMMON_BPF_H */
