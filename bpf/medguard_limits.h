@@ -32,6 +32,7 @@
 #define MG_MAX_TRUST_ENTRIES 262144
 #define MG_TRUST_SCAN_MAX_DEPTH 16   /* directories below a `trust scan` root; deeper ones are skipped, and said so */
 #define MG_TRUST_MAX_DIGESTS 3       /* digests of one file made in one read (SHA-256, -384, -512) */
+#define MG_TRUST_LOOK_KEPT_BYTES 1152 /* what one source keeps of a file between looking and judging: a whole security.ima value */
 #define MG_DIGEST_CACHE_MAX_ENTRIES (1u << 21) /* files whose digest is kept across restarts */
 #define MG_DIGEST_MAX_BYTES 64       /* the longest digest the cache keeps (SHA-512) */
 #define MG_ALLOWLIST_MAX_FILE_BYTES (64u << 20) /* an allowlist file read whole */

@@ -48,7 +48,7 @@ struct mg_trust_look {
 	const unsigned char *digest; /* of md, once taken */
 	union {
 		max_align_t align;
-		unsigned char bytes[1152];
+		unsigned char bytes[MG_TRUST_LOOK_KEPT_BYTES];
 	} kept;
 };
 
