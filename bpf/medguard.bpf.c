@@ -485,6 +485,8 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		return ret;
 	if (reaches_memory(file))
 		return refuse_memory(file->f_path.dentry);
+	if (ends_the_daemon(file))
+		return refuse_self_protection(MG_OP_WRITE, file->f_path.dentry, 0);
 	if (file->f_mode & FMODE_WRITE)
 		drop_trust(file->f_inode);
 	if (file->f_mode & FMODE_EXEC)

@@ -44,6 +44,7 @@
 #define MS_SHARED (1 << 20)
 #define S_IFCHR 0020000
 #define PROC_SUPER_MAGIC 0x9fa0
+#define CGROUP2_SUPER_MAGIC 0x63677270
 /* A kernel dev_t (major << 20 | minor), as in i_rdev and s_dev. */
 #define MKDEV(major, minor) (((major) << 20) | (minor))
 
@@ -132,6 +133,56 @@ static __always_inline bool reaches_memory(struct file *file)
 }
 
 /* ---- the daemon and its maps: no off-switch but a signed stop ----------- */
+
+/*
+ * The daemon's task (its group leader), noted at its first bpf() call after
+ * it was marked, and forgotten when it exits. A cgroup's files name no task:
+ * the guard follows the daemon to whatever cgroup it is in now.
+ */
+__u64 daemon_task;
+
+/* Whether cgroup TARGET is the daemon's, or one above it. */
+static __always_inline bool holds_the_daemon(struct cgroup *target)
+{
+	struct task_struct *daemon = (struct task_struct *)daemon_task;
+	struct cgroup *cgroup = BPF_CORE_READ(daemon, cgroups, dfl_cgrp);
+
+	for (int depth = 0; depth < MG_MAX_CGROUP_DEPTH && cgroup; depth++) {
+		if (cgroup == target)
+			return true;
+		cgroup = BPF_CORE_READ(cgroup, self.parent, cgroup);
+	}
+	return false;
+}
+
+/*
+ * Writes that end or stop the guarded daemon with no signal task_kill sees:
+ * cgroup.kill or cgroup.freeze of a cgroup that holds it (moving it into a
+ * cgroup of one's own first changes nothing), and /proc/sysrq-trigger, whose
+ * commands kill or freeze every task.
+ */
+static __always_inline bool ends_the_daemon(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	unsigned long magic;
+	struct kernfs_node *directory;
+	char name[16] = {};
+
+	if (!(file->f_mode & FMODE_WRITE) || !daemon_guarded || !daemon_task || task_exempt())
+		return false;
+	magic = BPF_CORE_READ(file, f_inode, i_sb, s_magic);
+	if (magic != CGROUP2_SUPER_MAGIC && magic != PROC_SUPER_MAGIC)
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	if (magic == PROC_SUPER_MAGIC)
+		return !bpf_strncmp(name, sizeof(name), "sysrq-trigger") &&
+		       BPF_CORE_READ(dentry, d_parent) == BPF_CORE_READ(dentry, d_sb, s_root);
+	if (bpf_strncmp(name, sizeof(name), "cgroup.kill") && bpf_strncmp(name, sizeof(name), "cgroup.freeze"))
+		return false;
+	/* A cgroup's directory is a kernfs node whose priv is the cgroup. */
+	directory = BPF_CORE_READ(dentry, d_parent, d_inode, i_private);
+	return holds_the_daemon(BPF_CORE_READ(directory, priv));
+}
 
 /*
  * The system's PID 1 stops the daemon's unit with SIGTERM, then SIGCONT.
@@ -285,8 +336,12 @@ static __always_inline bool reaches_into_the_kernel(__u32 prog_type)
 SEC("lsm/bpf")
 int BPF_PROG(mg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
 {
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+
 	if (ret)
 		return ret;
+	if (!daemon_task && bpf_task_storage_get(&mg_daemon, leader, 0, 0))
+		daemon_task = (__u64)leader;
 	if (cmd != BPF_LINK_DETACH && cmd != BPF_PROG_LOAD)
 		return 0;
 	if (task_exempt())
@@ -308,9 +363,10 @@ int mg_daemon_exit(void *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (guard_outlives_daemon)
+	if (task->pid != task->tgid || !bpf_task_storage_get(&mg_daemon, task, 0, 0))
 		return 0;
-	if (task->pid == task->tgid && bpf_task_storage_get(&mg_daemon, task, 0, 0)) {
+	daemon_task = 0;
+	if (!guard_outlives_daemon) {
 		daemon_guarded = 0;
 		anchors_unlocked = 0;
 	}

@@ -28,6 +28,8 @@
 #define MG_UNLOCK_SECONDS 600    /* a signed unlock lets root change medguard's own files this long, if no reload ends it sooner */
 #define MG_CHALLENGE_SECONDS 300 /* the stop and unlock challenge rotates this often (a request is signed over it) */
 
+#define MG_MAX_CGROUP_DEPTH 32   /* cgroups above the daemon's looked at for cgroup.kill and cgroup.freeze */
+
 /* Trust store */
 #define MG_MAX_TRUST_ENTRIES 262144
 #define MG_TRUST_SCAN_MAX_DEPTH 16   /* directories below a `trust scan` root; deeper ones are skipped, and said so */

@@ -184,6 +184,31 @@ if start_medguard "$WORK/guarded.policy"; then
 	sigio_kill "$MEDGUARD_PID"
 	check "self-protection: a SIGKILL sent through SIGIO (F_SETOWN) does not reach the daemon" \
 		sh -c "kill -0 $MEDGUARD_PID && grep -q '^State:.*[RS]' /proc/$MEDGUARD_PID/status"
+	# A cgroup's kill and freeze files end or stop every task in it with no
+	# signal a hook sees: the daemon is moved into a cgroup of root's own first.
+	cg=/sys/fs/cgroup/self-protection
+	if mkdir -p "$cg/inner" "$cg-other" && echo "$MEDGUARD_PID" >"$cg/cgroup.procs"; then
+		expect_denied "self-protection: root may not kill the daemon through its cgroup (cgroup.kill)" \
+			sh -c "echo 1 >'$cg/cgroup.kill'"
+		expect_denied "self-protection: nor freeze it (cgroup.freeze)" sh -c "echo 1 >'$cg/cgroup.freeze'"
+		echo "$MEDGUARD_PID" >"$cg/inner/cgroup.procs"
+		expect_denied "self-protection: nor kill the cgroup above the one it was moved into next" \
+			sh -c "echo 1 >'$cg/cgroup.kill'"
+		check "self-protection: the daemon lives on through its cgroup, running" \
+			sh -c "kill -0 $MEDGUARD_PID && grep -q '^State:.*[RS]' /proc/$MEDGUARD_PID/status"
+		sleep 600 &
+		victim=$!
+		echo "$victim" >"$cg-other/cgroup.procs"
+		check "self-protection: a cgroup without the daemon is killed as before" \
+			sh -c "echo 1 >'$cg-other/cgroup.kill' && sleep 1 && ! grep -q '^State:.*[RS]' /proc/$victim/status 2>/dev/null"
+		wait "$victim" 2>/dev/null
+		echo "$MEDGUARD_PID" >/sys/fs/cgroup/cgroup.procs
+		rmdir "$cg/inner" "$cg" "$cg-other"
+	else
+		not_ok "self-protection: the daemon moved into a cgroup of the test's own"
+	fi
+	expect_denied "self-protection: root may not write /proc/sysrq-trigger (its commands kill or freeze every task)" \
+		sh -c "echo h >/proc/sysrq-trigger"
 	expect "self-protection: the records are still protected" 1 "$WORK/unsigned" read "$records/patient-1.txt"
 
 	# The policy, its key, the trust cache, the daemon's executable and the pins are the daemon's alone.
