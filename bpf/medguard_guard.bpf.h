@@ -83,6 +83,20 @@ static __always_inline bool untrusted_reaches_trusted(struct task_struct *target
 	return !task_exempt() && !label_trusted(current_label()) && task_trusted(target);
 }
 
+/* Whether FILE is /proc/WANT: an entry of procfs's root, whatever mount shows it. */
+static __always_inline bool is_proc_root_entry(struct file *file, const char *want)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	char name[16] = {};
+
+	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		return false;
+	if (BPF_CORE_READ(dentry, d_parent) != BPF_CORE_READ(dentry, d_sb, s_root))
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	return !bpf_strncmp(name, sizeof(name), want);
+}
+
 /*
  * Memory that holds what trusted processes read: the kernel's (/proc/kcore,
  * /dev/mem, /dev/kmem) and the I/O ports that reach it (/dev/port), by
@@ -93,17 +107,10 @@ static __always_inline bool is_kernel_memory(struct file *file)
 	struct inode *inode = file->f_inode;
 	__u32 type = BPF_CORE_READ(inode, i_mode) & S_IFMT;
 	__u32 rdev = BPF_CORE_READ(inode, i_rdev);
-	struct dentry *dentry = file->f_path.dentry;
-	char name[8] = {};
 
 	if (type == S_IFCHR)
 		return rdev == MKDEV(1, 1) || rdev == MKDEV(1, 2) || rdev == MKDEV(1, 4);
-	if (BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
-		return false;
-	if (BPF_CORE_READ(dentry, d_parent) != BPF_CORE_READ(dentry, d_sb, s_root))
-		return false;
-	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	return !bpf_strncmp(name, sizeof(name), "kcore");
+	return is_proc_root_entry(file, "kcore");
 }
 
 /*
@@ -164,19 +171,16 @@ static __always_inline bool holds_the_daemon(struct cgroup *target)
 static __always_inline bool ends_the_daemon(struct file *file)
 {
 	struct dentry *dentry = file->f_path.dentry;
-	unsigned long magic;
 	struct kernfs_node *directory;
 	char name[16] = {};
 
 	if (!(file->f_mode & FMODE_WRITE) || !daemon_guarded || !daemon_task || task_exempt())
 		return false;
-	magic = BPF_CORE_READ(file, f_inode, i_sb, s_magic);
-	if (magic != CGROUP2_SUPER_MAGIC && magic != PROC_SUPER_MAGIC)
+	if (is_proc_root_entry(file, "sysrq-trigger"))
+		return true;
+	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
 		return false;
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	if (magic == PROC_SUPER_MAGIC)
-		return !bpf_strncmp(name, sizeof(name), "sysrq-trigger") &&
-		       BPF_CORE_READ(dentry, d_parent) == BPF_CORE_READ(dentry, d_sb, s_root);
 	if (bpf_strncmp(name, sizeof(name), "cgroup.kill") && bpf_strncmp(name, sizeof(name), "cgroup.freeze"))
 		return false;
 	/* A cgroup's directory is a kernfs node whose priv is the cgroup. */
