@@ -17,6 +17,7 @@
 #include "medguard_rules.bpf.h"
 #include "medguard_behaviour.bpf.h"
 #include "medguard_anchors.bpf.h"
+#include "medguard_units.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -203,12 +204,29 @@ int BPF_PROG(mg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 		return 0;
 	*child = *parent;
 	/*
+	 * What a gateway forks (a login's session, a cron job, an SFTP
+	 * server) runs on someone else's word: untrusted, and a lineage of
+	 * its own from its first exec. The gateway's own threads stay what
+	 * it is.
+	 */
+	if ((parent->flags & MG_LABEL_GATEWAY) && !(clone_flags & CLONE_THREAD)) {
+		child->flags &= ~(MG_LABEL_TRUSTED | MG_LABEL_GATEWAY | MG_LABEL_LAUNCHER);
+		child->flags |= MG_LABEL_UNTRUSTED_START;
+		child->program_id = 0;
+		child->ancestor_program = 0;
+		child->lineage = 0;
+	}
+	/*
 	 * What init starts (a service, a cron daemon, a login) is a lineage
 	 * of its own, from its first exec: one service's score is not
-	 * another's, and a stopped one does not stop init's forks.
+	 * another's, and a stopped one does not stop init's forks. Under
+	 * systemd its exec is judged by its unit too.
 	 */
-	if ((bpf_get_current_pid_tgid() >> 32) == 1)
+	if ((bpf_get_current_pid_tgid() >> 32) == 1) {
 		child->lineage = 0;
+		if (service_units)
+			child->flags |= MG_LABEL_SERVICE_START;
+	}
 	return 0;
 }
 
@@ -227,7 +245,7 @@ int BPF_PROG(mg_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 	label = current_label();
 	__builtin_memset(pending, 0, sizeof(*pending));
 	pending->label.flags = MG_LABEL_TRUSTED;
-	pending->starter_trusted = starter_trusted(task, label);
+	pending->starter_trusted = starter_trusted(task, label) && unit_passes_trust(task, label);
 	pending->label.lineage = label ? label->lineage : 0;
 	pending->label.ancestor_program = label_trusted(label) ? label->ancestor_program : 0;
 	pending->from_launcher = label_trusted(label) && (label->flags & MG_LABEL_LAUNCHER);
@@ -328,6 +346,8 @@ int BPF_PROG(mg_bprm_check_security, struct linux_binprm *bprm, int ret)
 			return ret;
 	}
 	pending->label.program_id = program->program_id;
+	if (program->flags & MG_PROGRAM_GATEWAY)
+		pending->label.flags |= MG_LABEL_GATEWAY;
 	return 0;
 }
 
@@ -485,8 +505,9 @@ int BPF_PROG(mg_file_open, struct file *file, int ret)
 		return ret;
 	if (reaches_memory(file))
 		return refuse_memory(file->f_path.dentry);
-	if (ends_the_daemon(file))
+	if (ends_the_daemon(file) || moves_into_a_unit(file))
 		return refuse_self_protection(MG_OP_WRITE, file->f_path.dentry, 0);
+	note_unit_file(file);
 	if (file->f_mode & FMODE_WRITE)
 		drop_trust(file->f_inode);
 	if (file->f_mode & FMODE_EXEC)
@@ -653,6 +674,8 @@ int BPF_PROG(mg_inode_rename, struct inode *old_dir, struct dentry *old_dentry, 
 
 	if (ret)
 		return ret;
+	if (renames_a_cgroup(old_dentry))
+		return refuse_self_protection(MG_OP_RENAME, old_dentry, 0);
 	drop_trust(BPF_CORE_READ(new_dentry, d_inode));
 	if (tree_of(old_dentry) != tree_of(new_dentry))
 		signal = MG_SIGNAL_RENAME_OUT;

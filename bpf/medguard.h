@@ -135,6 +135,11 @@ struct mg_object {
  * untrusted. Every launch is an event.
  */
 #define MG_PROGRAM_LAUNCHER (1u << 1)
+/*
+ * Starts what others ask for (a login, a job scheduler): it stays trusted,
+ * but every process it forks, and whatever those run, is untrusted.
+ */
+#define MG_PROGRAM_GATEWAY (1u << 2)
 
 /*
  * A program is named by its executable's (dev, ino), or, with dev 0, by the
@@ -192,6 +197,14 @@ struct mg_generation {
 	__u32 ntrees;
 };
 
+/*
+ * A service unit, by the name of the unit file systemd loaded it from: an
+ * instance (name@instance.service) by its template's (name@.service).
+ */
+struct mg_unit_key {
+	char name[MG_UNIT_NAME_LEN];
+} __attribute__((aligned(8)));
+
 /* Task label flags. */
 #define MG_LABEL_TRUSTED (1u << 0)
 #define MG_LABEL_TAINTED (1u << 1)         /* was trusted, lost it during its life */
@@ -199,6 +212,8 @@ struct mg_generation {
 #define MG_LABEL_TRACED (1u << 3)          /* was being traced when it started */
 #define MG_LABEL_LAUNCHED (1u << 4)        /* its lineage was started by a launcher */
 #define MG_LABEL_LAUNCHER (1u << 5)        /* a launcher: what it runs next is judged by its signature */
+#define MG_LABEL_SERVICE_START (1u << 6)   /* forked by the service manager: its exec is judged by its unit */
+#define MG_LABEL_GATEWAY (1u << 7)         /* a gateway of the policy: what it forks is untrusted */
 
 struct mg_task_label {
 	__u32 flags;
@@ -294,6 +309,7 @@ enum mg_event_kind {
 	MG_EVENT_BEHAVIOUR = 4, /* a lineage's score crossed a threshold: op is the signal, verdict the action */
 	MG_EVENT_LAUNCH = 5,    /* a launcher ran a program: allowed (a new trusted lineage) or denied (not signed) */
 	MG_EVENT_PTRACE = 6,    /* an untrusted task was refused tracing a trusted one; obj_ino is the target pid */
+	MG_EVENT_UNIT = 7,      /* the service manager loaded a unit from a file nobody verified: the unit is untrusted */
 };
 
 /* Event verdicts. */

@@ -18,18 +18,22 @@
 
 #define EPERM 1
 #define FMODE_READ 0x1
+/* The inner file a stacked filesystem (overlayfs) opens for its own: the outer open was judged. */
+#define FMODE_NOACCOUNT 0x20000000
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4
 #define PTRACE_MODE_ATTACH 0x02
 #define O_TRUNC 01000
+#define CLONE_THREAD 0x00010000
 #define PROT_EXEC 0x4
 #define ATTR_SIZE (1u << 3)
 #define PF_KTHREAD 0x00200000
 #define FMODE_CREATED 0x100000
 #define S_IFMT 00170000
 #define S_IFDIR 0040000
+#define S_IFREG 0100000
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -110,17 +110,17 @@ static __always_inline void check_reads_own_program(struct file *file, struct mg
 
 /*
  * Whether what TASK starts may be trusted. A labelled task passes on its
- * own trust. Without a label: the kernel's own tasks (usermode helpers, a
- * parent that is a kernel thread) and PID 1 are roots, and so is every
- * task until the daemon has labelled those that existed before it started.
+ * own trust. Without a label: the kernel's own threads and PID 1 are
+ * roots, and so is every task until the daemon has labelled those that
+ * existed before it started. A kernel usermode helper (a core_pattern
+ * pipe, modprobe, the uevent helper) is not: whoever can write the sysctl
+ * that names it chooses what it runs, and with which arguments.
  */
 static __always_inline bool starter_trusted(struct task_struct *task, const struct mg_task_label *label)
 {
 	if (label)
 		return label->flags & MG_LABEL_TRUSTED;
-	if (task_exempt() || !labels_complete || task->tgid == 1)
-		return true;
-	return BPF_CORE_READ(task, real_parent, flags) & PF_KTHREAD;
+	return task_exempt() || !labels_complete || task->tgid == 1;
 }
 
 /*

@@ -28,6 +28,12 @@
 #define MG_UNLOCK_SECONDS 600    /* a signed unlock lets root change medguard's own files this long, if no reload ends it sooner */
 #define MG_CHALLENGE_SECONDS 300 /* the stop and unlock challenge rotates this often (a request is signed over it) */
 
+/* Service units */
+#define MG_UNIT_NAME_LEN 128     /* a unit file's name with its NUL (a power of two); longer ones are never trusted */
+#define MG_MAX_UNITS 8192        /* unit files whose units are trusted, and as many revoked */
+#define MG_SYSTEMCTL_MAX_OUTPUT_BYTES (16u << 20) /* what `systemctl show` may say about the loaded units */
+#define MG_SYSTEMCTL_MAX_MS 30000 /* how long the daemon waits for it: its event loop waits too */
+
 #define MG_MAX_CGROUP_DEPTH 32   /* cgroups above the daemon's looked at for cgroup.kill and cgroup.freeze */
 
 /* Trust store */

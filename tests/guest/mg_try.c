@@ -382,6 +382,35 @@ static int traceme_exec(char **command)
 	}
 }
 
+static int run(const char *op, const char *path, const char *arg);
+
+/*
+ * Reads PATH in a child of this process, as a login or job scheduler
+ * serves a session: itself, or with PROGRAM by running "PROGRAM read
+ * PATH". The child's exit status is the result.
+ */
+static int read_in_child(const char *path, const char *program)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		if (program)
+			execl(program, program, "read", path, (char *)NULL);
+		else if (run("read", path, NULL) == 0)
+			_exit(0);
+		_exit(errno == EPERM ? 1 : 2);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	errno = WIFEXITED(status) && WEXITSTATUS(status) == 1 ? EPERM : EIO;
+	return -1;
+}
+
 static int run(const char *op, const char *path, const char *arg)
 {
 	if (!strcmp(op, "read"))
@@ -468,6 +497,10 @@ static int run(const char *op, const char *path, const char *arg)
 		return proc_mem(path);
 	if (!strcmp(op, "vm-read") && arg)
 		return vm_read(path, arg);
+	if (!strcmp(op, "fork-read"))
+		return read_in_child(path, NULL);
+	if (!strcmp(op, "fork-exec-read") && arg)
+		return read_in_child(path, arg);
 	if (!strcmp(op, "exec")) {
 		execl(path, path, (char *)NULL);
 		return -1;

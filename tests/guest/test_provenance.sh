@@ -36,6 +36,11 @@ fresh_try "$bin/signed"
 S=$bin/signed
 fresh_try "$bin/unsigned"
 U=$bin/unsigned
+# A gateway of the policy (as sshd or cron): trusted itself, it serves
+# others in processes it forks.
+fresh_try "$bin/gateway"
+"$MEDGUARD" sign "$bin/gateway" --key "$WORK/prov.key" >/dev/null
+G=$bin/gateway
 
 # A signed maintenance script, started through its #! line.
 cat >"$bin/job.sh" <<JOB
@@ -71,6 +76,7 @@ key prov "$WORK/prov.pub";
 allowlist "$WORK/tools.sha256";
 trust scan "$bin";
 launcher admin exe "$L" signed-by prov;
+gateway logins exe "$G", "/nonexistent/sshd" if-installed;
 interpreter shell exe "/usr/bin/bash", "/usr/bin/dash";
 interpreter python exe "/usr/bin/python3";
 records charts "$records";
@@ -118,6 +124,14 @@ expect "provenance: the launcher does not start an unsigned program trusted" 1 "
 expect_denied "provenance: the launcher does not trust a dropped script" "$L" "$WORK/drop.sh" "$a"
 expect_denied "provenance: the launcher running bash on a signed script (bash FILE) is refused" \
 	"$L" /usr/bin/bash "$bin/job.sh" read
+
+# A gateway: what it forks runs on someone else's word.
+expect "provenance: a gateway launched by the launcher reads a record itself" 0 "$L" "$G" read "$a"
+expect "provenance: a trusted program's fork reads a record (no gateway)" 0 "$L" "$S" fork-read "$a"
+expect "provenance: a gateway's fork (an SFTP server in a login's process) may not read a record" 1 \
+	"$L" "$G" fork-read "$a"
+expect "provenance: a signed program a gateway's fork runs (a cron job) may not read a record" 1 \
+	"$L" "$G" fork-exec-read "$a" "$S"
 
 # Signed scripts through their #! line.
 check "provenance: a signed script started through #! reads a record" "$L" "$bin/job.sh" read

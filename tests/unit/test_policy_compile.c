@@ -41,7 +41,9 @@ static const char full_policy[] =
 	"    at 20 alert; at 40 deny-writes; at 60 kill;\n"
 	"    exempt tool, emrd;\n"
 	"}\n"
-	"launcher admin exe \"/bin/echo\" signed-by it-release;\n";
+	"launcher admin exe \"/bin/echo\" signed-by it-release;\n"
+	"gateway logins exe \"/nonexistent/sshd\", \"/bin/cat\" if-installed;\n"
+	"gateway absent exe \"/nonexistent/atd\" if-installed;\n";
 
 static struct compiled compile_full(void)
 {
@@ -94,7 +96,7 @@ static void test_programs(void)
 
 	if (!ASSERT_TRUE(p != NULL, "compiled"))
 		return;
-	ASSERT_EQ(p->nprograms, 4, "four programs");
+	ASSERT_EQ(p->nprograms, 6, "six programs");
 	ASSERT_STREQ(p->programs[0].name, "emrd", "the included program comes first");
 	ASSERT_EQ(p->programs[0].program_id, 1, "ids count from 1");
 	ASSERT_EQ(p->programs[0].required_key_id, 1, "signed-by it-release");
@@ -113,6 +115,14 @@ static void test_programs(void)
 	ASSERT_STREQ(p->programs[3].name, "admin", "launcher");
 	ASSERT_EQ(p->programs[3].flags, MG_PROGRAM_LAUNCHER, "launcher flag");
 	ASSERT_EQ(p->programs[3].required_key_id, 1, "a launcher may require its own signer");
+	ASSERT_STREQ(p->programs[4].name, "logins", "gateway");
+	ASSERT_EQ(p->programs[4].flags, MG_PROGRAM_GATEWAY, "gateway flag");
+	ASSERT_EQ(p->programs[4].nexes, 1, "the file that is not installed is left out");
+	ASSERT_STREQ(p->programs[4].exes[0], "/bin/cat", "the installed one stays");
+	ASSERT_EQ(p->programs[5].nexes, 0, "a gateway none of whose files is installed has none");
+	ASSERT_TRUE(p->programs[5].if_installed, "and says why");
+	for (size_t i = 0; i < p->nmissing_paths; i++)
+		ASSERT_TRUE(!strstr(p->missing_paths[i], "/nonexistent/"), "files left out are not missing");
 	compiled_free(&c);
 }
 

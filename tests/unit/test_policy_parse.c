@@ -49,7 +49,8 @@ static void test_ast_of_every_statement(void)
 		       "interpreter py exe \"/usr/bin/python3\";\n"
 		       "on emr { allow emrd read, write; audit deny signed delete rename; default allow; }\n"
 		       "behaviour rw on emr { window 1500ms; score rename-ext 4; at 40 kill; }\n"
-		       "launcher admin exe \"/usr/local/sbin/medguard-exec\" signed-by it;\n");
+		       "launcher admin exe \"/usr/local/sbin/medguard-exec\" signed-by it;\n"
+		       "gateway logins exe \"/usr/sbin/sshd\", \"/usr/sbin/cron\" if-installed;\n");
 	ASSERT_EQ(p.diag.nerrors, 0, "no errors");
 	ASSERT_EQ(p.ast.nmodes, 1, "mode");
 	ASSERT_EQ(p.ast.modes[0].mode, MG_MODE_ENFORCE, "enforce");
@@ -68,6 +69,11 @@ static void test_ast_of_every_statement(void)
 	ASSERT_TRUE(p.ast.programs[2].launcher, "launcher");
 	ASSERT_FALSE(p.ast.programs[2].interpreter, "a launcher is no interpreter");
 	ASSERT_STREQ(p.ast.programs[2].signed_by, "it", "launcher signed-by");
+	ASSERT_TRUE(p.ast.programs[3].gateway, "gateway");
+	ASSERT_FALSE(p.ast.programs[3].launcher || p.ast.programs[3].interpreter, "a gateway is only that");
+	ASSERT_TRUE(p.ast.programs[3].if_installed, "if-installed");
+	ASSERT_FALSE(p.ast.programs[2].if_installed, "files must exist unless said otherwise");
+	ASSERT_EQ(p.ast.programs[3].exes.n, 2, "two gateway files");
 	ASSERT_EQ(p.ast.ons[0].nrules, 2, "two rules");
 	ASSERT_EQ(p.ast.ons[0].rules[0].ops, MG_OP_READ | MG_OP_WRITE, "ops with a comma");
 	ASSERT_EQ(p.ast.ons[0].rules[0].subject.kind, MG_SUBJECT_PROGRAM, "a bare name is a program");
@@ -317,7 +323,8 @@ static const struct {
 	const char *error;
 } syntax_errors[] = {
 	{ "= ;", "1:1: error: unexpected character '='" },
-	{ "frobnicate;", "1:1: error: expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, on or behaviour, found 'frobnicate'" },
+	{ "frobnicate;", "1:1: error: expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, gateway, on or behaviour, found 'frobnicate'" },
+	{ "program p signed-by k if-installed;", "1:23: error: expected ';' to end the program statement, found 'if-installed'" },
 	{ "include emr;", "1:9: error: expected the file to include, in double quotes, found 'emr'" },
 	{ "mode enforce", "1:13: error: expected ';' to end the mode statement, found end of file" },
 	{ "mode 1;", "1:6: error: expected 'enforce' or 'audit' after 'mode', found '1'" },
@@ -336,7 +343,7 @@ static const struct {
 	{ "launcher l \"/x\";", "1:12: error: expected 'exe' and the program's files after 'l', found \"/x\"" },
 	{ "program p \"/x\";", "1:11: error: expected 'exe' and the program's files after 'p', or 'signed-by' and a key, found \"/x\"" },
 	{ "program p exe p;", "1:15: error: expected an executable path in double quotes, found 'p'" },
-	{ "program p exe \"/x\" signed;", "1:20: error: expected 'signed-by', 'digest' or ';' after the exe list, found 'signed'" },
+	{ "program p exe \"/x\" signed;", "1:20: error: expected 'signed-by', 'digest', 'if-installed' or ';' after the exe list, found 'signed'" },
 	{ "program p exe \"/x\" signed-by;", "1:29: error: expected a key name after 'signed-by', found ';'" },
 	{ "program p exe \"/x\" digest abc;", "1:27: error: expected the digest in double quotes, as \"sha256:<64 hex digits>\", found 'abc'" },
 	{ "program p exe \"/x\" signed-by a signed-by b;", "1:32: error: program 'p' already names its key at line 1" },

@@ -117,6 +117,11 @@ static void handle_event(const struct mg_event *event, void *ctx)
 	/* An exec the kernel had no verdict for: verify it now, for next time. */
 	if (event->kind == MG_EVENT_TRUST_MISS && names.exe && trust_path(daemon, names.exe))
 		say(daemon, "trusted", names.exe);
+	/* A unit lost its trust: once systemd is done loading, it is asked whether that holds. */
+	if (event->kind == MG_EVENT_UNIT && daemon->service_units) {
+		daemon->units_stale = true;
+		clock_gettime(CLOCK_MONOTONIC, &daemon->units_stale_at);
+	}
 	/* A library that tainted a task: the same, so that the next program mapping it keeps its trust. */
 	if (event->kind == MG_EVENT_TAINT)
 		learn_mapped_file(daemon, event);
@@ -261,6 +266,7 @@ void refresh_packages(struct daemon *daemon)
 	daemon->trust = trust;
 	trust_packages(daemon);
 	save_digests(daemon);
+	trust_units(daemon);
 	write_status(daemon);
 	say(daemon, "packages-refreshed", MG_DPKG_ADMINDIR);
 }
@@ -343,6 +349,7 @@ static void reload(struct daemon *daemon)
 	}
 	mg_trust_ctx_free(old_trust);
 	mg_policy_free(old_policy);
+	retrust_units(daemon);
 	if (guard_daemon(daemon))
 		fprintf(stderr, "medguard: no random bytes for a stop challenge (%s); SIGTERM stops medguard\n",
 			strerror(errno));
@@ -431,6 +438,8 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		fprintf(stderr, "medguard: the policy was not applied; nothing is enforced\n");
 		goto cleanup;
 	}
+	say_progress(&daemon, "verifying the service units");
+	judge_units(&daemon);
 	/*
 	 * Labels first, then the hooks: from the moment they are attached,
 	 * a task without a label starts nothing trusted (see labels.c).
@@ -494,6 +503,7 @@ int mg_daemon_run(const struct mg_daemon_options *options)
 		}
 		report_lost_events(&daemon);
 		refresh_packages_when_quiet(&daemon);
+		trust_units_when_quiet(&daemon);
 		guard_when_due(&daemon);
 	}
 	mg_events_read(daemon.events);

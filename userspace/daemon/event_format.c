@@ -102,6 +102,8 @@ static const char *kind_name(__u32 kind)
 		return "launch";
 	case MG_EVENT_PTRACE:
 		return "ptrace";
+	case MG_EVENT_UNIT:
+		return "unit-untrusted";
 	}
 	return "unknown";
 }

@@ -45,6 +45,9 @@ struct daemon {
 	struct timespec challenge_at;
 	unsigned int reloads;     /* reloads asked for since the start, applied or refused */
 	bool last_reload_refused; /* the last of them kept the running policy */
+	bool service_units; /* systemd is PID 1: what it starts is judged by its unit */
+	bool units_stale;   /* a unit lost its trust: ask systemd again once it is quiet */
+	struct timespec units_stale_at;
 	bool unlocked; /* after a signed unlock: root may change medguard's own files */
 	struct timespec unlocked_at;
 };
@@ -63,6 +66,20 @@ void say_progress(struct daemon *daemon, const char *fmt, ...) __attribute__((fo
  * starts nothing trusted. 0 or -errno.
  */
 int label_running_processes(struct daemon *daemon);
+
+/*
+ * units.c: under systemd, what PID 1 starts is judged by its unit from
+ * now on; the unit files are verified and the units loaded already told
+ * to the kernel. judge_units() once at the start, trust_units() again
+ * whenever a unit lost its trust or packages changed.
+ */
+void judge_units(struct daemon *daemon);
+void trust_units(struct daemon *daemon);
+/* After a reload: only what the new policy's trust sources vouch for counts. */
+void retrust_units(struct daemon *daemon);
+void trust_units_when_quiet(struct daemon *daemon);
+/* Whether process PID, a child of PID 1, runs for a trusted unit. */
+bool runs_for_trusted_unit(struct daemon *daemon, pid_t pid);
 
 /* trust_feed.c */
 bool trust_path(struct daemon *daemon, const char *path);

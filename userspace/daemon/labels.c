@@ -7,9 +7,11 @@
  * more after, for what started in between. Each process is judged as its
  * exec would have been: trusted only if its executable is verified, it is
  * not an interpreter, it maps nothing unverified executable, and its
- * parent was trusted (the kernel's threads and the kernel itself, PPID 0,
- * are roots). A label is never raised: a trusted process that ran another
- * program before the hooks saw it loses its trust.
+ * parent was trusted (the kernel itself, PPID 0, is the root; a usermode
+ * helper, whose parent is a kernel thread, is not trusted; under systemd a
+ * child of PID 1 is trusted only in the cgroup of a trusted unit). A label
+ * is never raised: a trusted process that ran another program before the
+ * hooks saw it loses its trust.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +32,7 @@ struct process {
 	bool kernel_thread;
 	enum { UNSEEN, JUDGING, JUDGED } state;
 	bool trusted;
+	bool gateway; /* a gateway of the policy: what it forked is untrusted */
 };
 
 struct processes {
@@ -157,8 +160,11 @@ static bool judge_executable(struct daemon *daemon, pid_t pid, struct mg_task_la
 		return true;
 	if (program.flags & MG_PROGRAM_INTERPRETER)
 		label->flags &= ~MG_LABEL_TRUSTED;
-	else if (!program.required_key_id || program.required_key_id == trust.key_id)
+	else if (!program.required_key_id || program.required_key_id == trust.key_id) {
 		label->program_id = program.program_id;
+		if (program.flags & MG_PROGRAM_GATEWAY)
+			label->flags |= MG_LABEL_GATEWAY;
+	}
 	return true;
 }
 
@@ -196,10 +202,19 @@ static bool label_process(struct daemon *daemon, struct processes *list, struct 
 		goto judged;
 	}
 	parent = process->ppid ? find_process(list, process->ppid) : NULL;
-	if (!process->ppid || (parent && parent->kernel_thread))
+	if (!process->ppid)
 		parent_trusted = true;
+	else if (!parent || parent->kernel_thread)
+		parent_trusted = false;
 	else
-		parent_trusted = parent && label_process(daemon, list, parent, labelled);
+		parent_trusted = label_process(daemon, list, parent, labelled) && !parent->gateway;
+	/*
+	 * A child of PID 1 is a service's only if its cgroup says so: an
+	 * orphan a shell left behind was reparented there, and stays in the
+	 * shell's session scope.
+	 */
+	if (parent_trusted && process->ppid == 1)
+		parent_trusted = runs_for_trusted_unit(daemon, process->pid);
 	memset(&label, 0, sizeof(label));
 	label.lineage = (__u32)process->pid;
 	if (!judge_executable(daemon, process->pid, &label))
@@ -218,6 +233,7 @@ static bool label_process(struct daemon *daemon, struct processes *list, struct 
 judged:
 	process->state = JUDGED;
 	process->trusted = label.flags & MG_LABEL_TRUSTED;
+	process->gateway = label.flags & MG_LABEL_GATEWAY;
 	return process->trusted;
 }
 

@@ -21,6 +21,8 @@ static_assert(offsetof(struct mg_program_key, generation) == offsetof(struct mg_
 	      "programs and objects share the generation-keyed layout the loader clears");
 static_assert(sizeof(struct mg_program) == 16, "struct mg_program layout");
 static_assert(sizeof(struct mg_trust_key) == 16, "struct mg_trust_key layout");
+static_assert(sizeof(struct mg_unit_key) == MG_UNIT_NAME_LEN, "struct mg_unit_key layout");
+static_assert((MG_UNIT_NAME_LEN & (MG_UNIT_NAME_LEN - 1)) == 0, "unit names are masked to MG_UNIT_NAME_LEN");
 static_assert(sizeof(struct mg_trust) == 24, "struct mg_trust layout");
 static_assert(sizeof(struct mg_generation) == 8, "struct mg_generation layout");
 static_assert(sizeof(struct mg_task_label) == 40, "struct mg_task_label layout");

@@ -301,6 +301,8 @@ static int add_program(struct apply_state *state, const struct mg_policy_program
 	size_t i;
 	int err;
 
+	if (!program->nexes && program->if_installed)
+		return 0;
 	if (!program->nexes) {
 		/* Named by its key: the kernel looks it up as (0, key id). */
 		key.dev = 0;

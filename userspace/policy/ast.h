@@ -54,12 +54,14 @@ struct mg_ast_canary {
 	__u32 tree_id; /* checker */
 };
 
-/* `program NAME exe "path", ... [signed-by KEY] [digest "sha256:..."];` */
+/* `program NAME exe "path", ... [signed-by KEY] [digest "sha256:..."] [if-installed];` */
 struct mg_ast_program {
 	char *name;
 	struct mg_loc loc;
 	bool interpreter;
 	bool launcher;
+	bool gateway;
+	bool if_installed; /* exes that do not exist are left out, not refused */
 	struct mg_ast_paths exes;
 	char *signed_by; /* NULL: any trust source */
 	struct mg_loc signed_by_loc;

@@ -514,7 +514,10 @@ static void check_programs(struct checker *c)
 
 	for (size_t i = 0; i < c->nprograms && !c->diag->full; i++) {
 		struct mg_ast_program *program = &ast->programs[i];
-		const char *what = program->interpreter ? "interpreter" : program->launcher ? "launcher" : "program";
+		const char *what = program->interpreter ? "interpreter"
+				   : program->launcher  ? "launcher"
+				   : program->gateway   ? "gateway"
+							: "program";
 
 		if (check_name(c, program->name, &program->loc, what) &&
 		    find_program(c, program->name) != (int)i) {
@@ -524,6 +527,8 @@ static void check_programs(struct checker *c)
 				      program->name, first->file, first->line);
 		}
 		for (size_t e = 0; e < program->exes.n && !c->too_many_exes && !c->diag->full; e++) {
+			if (program->if_installed && access(program->exes.items[e].path, F_OK))
+				continue;
 			check_path(c, &program->exes.items[e], "program file", S_IFREG);
 			check_exe_unique(c, i, e);
 		}

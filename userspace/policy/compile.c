@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policy.h"
 #include "ast.h"
@@ -18,7 +19,8 @@ static bool copy_string(char **out, const char *text)
 	return *out != NULL;
 }
 
-static bool copy_paths(char ***out, size_t *n, const struct mg_ast_paths *paths)
+/* PATHS, or with ONLY_EXISTING those of them that exist here. */
+static bool copy_paths(char ***out, size_t *n, const struct mg_ast_paths *paths, bool only_existing)
 {
 	*n = 0;
 	if (paths->n == 0)
@@ -26,9 +28,13 @@ static bool copy_paths(char ***out, size_t *n, const struct mg_ast_paths *paths)
 	*out = calloc(paths->n, sizeof(**out));
 	if (!*out)
 		return false;
-	for (; *n < paths->n; (*n)++)
-		if (!copy_string(&(*out)[*n], paths->items[*n].path))
+	for (size_t i = 0; i < paths->n; i++) {
+		if (only_existing && access(paths->items[i].path, F_OK))
+			continue;
+		if (!copy_string(&(*out)[*n], paths->items[i].path))
 			return false;
+		(*n)++;
+	}
 	return true;
 }
 
@@ -79,12 +85,13 @@ static bool compile_programs(struct mg_policy *policy, const struct mg_ast *ast)
 		policy->nprograms = i + 1;
 		program->program_id = (__u32)i + 1;
 		program->flags = (source->interpreter ? MG_PROGRAM_INTERPRETER : 0) |
-				 (source->launcher ? MG_PROGRAM_LAUNCHER : 0);
+				 (source->launcher ? MG_PROGRAM_LAUNCHER : 0) | (source->gateway ? MG_PROGRAM_GATEWAY : 0);
+		program->if_installed = source->if_installed;
 		program->required_key_id = source->key_id;
 		program->has_digest = source->digest != NULL;
 		memcpy(program->digest, source->digest_bytes, sizeof(program->digest));
 		if (!copy_string(&program->name, source->name) ||
-		    !copy_paths(&program->exes, &program->nexes, &source->exes))
+		    !copy_paths(&program->exes, &program->nexes, &source->exes, source->if_installed))
 			return false;
 	}
 	return true;
@@ -160,7 +167,7 @@ static bool compile_trees(struct mg_policy *policy, const struct mg_ast *ast)
 		policy->ntrees = i + 1;
 		tree->tree_id = (__u32)i;
 		if (!copy_string(&tree->name, records->name) ||
-		    !copy_paths(&tree->roots, &tree->nroots, &records->roots) ||
+		    !copy_paths(&tree->roots, &tree->nroots, &records->roots, false) ||
 		    !compile_canaries(tree, ast) || !compile_rules(tree, ast))
 			return false;
 	}
@@ -204,11 +211,11 @@ static struct mg_policy *compile_ast(const struct mg_ast *ast, struct mg_diag *d
 	policy->mode = ast->nmodes ? ast->modes[0].mode : MG_MODE_AUDIT;
 	policy->trust_packages = ast->ntrust_packages > 0;
 	if (!copy_sources(policy, ast) || !compile_keys(policy, ast) ||
-	    !copy_paths(&policy->allowlists, &policy->nallowlists, &ast->allowlists) ||
-	    !copy_paths(&policy->trust_scan, &policy->ntrust_scan, &ast->trust_scan) ||
+	    !copy_paths(&policy->allowlists, &policy->nallowlists, &ast->allowlists, false) ||
+	    !copy_paths(&policy->trust_scan, &policy->ntrust_scan, &ast->trust_scan, false) ||
 	    !compile_programs(policy, ast) || !compile_trees(policy, ast) ||
 	    !compile_behaviours(policy, ast) ||
-	    !copy_paths(&policy->missing_paths, &policy->nmissing_paths, &ast->missing))
+	    !copy_paths(&policy->missing_paths, &policy->nmissing_paths, &ast->missing, false))
 		goto out_of_memory;
 	return policy;
 out_of_memory:

@@ -64,8 +64,13 @@ static void describe_programs(const struct mg_policy *policy, FILE *out)
 				? " (an interpreter: run directly, it and whatever it starts count as unsigned)"
 			: program->flags & MG_PROGRAM_LAUNCHER
 				? " (a launcher: starts a program signed with a policy key as a new signed lineage)"
+			: program->flags & MG_PROGRAM_GATEWAY
+				? " (a gateway: starts what others ask for; whatever it forks counts as unsigned)"
 				: "");
-		print_list(out, program->exes, program->nexes, ", ");
+		if (program->nexes || !program->if_installed)
+			print_list(out, program->exes, program->nexes, ", ");
+		else
+			fprintf(out, "none of its files is installed");
 		if (program->required_key_id && program->required_key_id <= policy->nkeys)
 			fprintf(out, "; must be signed by key %s",
 				policy->keys[program->required_key_id - 1].name);

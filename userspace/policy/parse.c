@@ -46,7 +46,7 @@ struct parser {
 
 static const char *const statement_keywords[] = {
 	"include", "mode", "key", "allowlist", "trust", "records", "canary",
-	"program", "interpreter", "launcher", "on", "behaviour",
+	"program", "interpreter", "launcher", "gateway", "on", "behaviour",
 };
 
 static const char *const rule_keywords[] = { "allow", "deny", "audit", "default" };
@@ -599,6 +599,15 @@ static bool parse_program_option(struct parser *p, struct mg_ast_program *progra
 		program->signed_by = take_name(p, "a key name after 'signed-by'", &program->signed_by_loc);
 		return program->signed_by != NULL;
 	}
+	if (accept_word(p, "if-installed")) {
+		if (!program->exes.n) {
+			mg_diag_error(p->ctx->diag, &loc, "'if-installed' names no files: program '%s' is named by its key",
+				      program->name);
+			return false;
+		}
+		program->if_installed = true;
+		return true;
+	}
 	if (accept_word(p, "digest")) {
 		if (program->digest) {
 			mg_diag_error(p->ctx->diag, &loc, "program '%s' already has a digest at line %u",
@@ -618,13 +627,14 @@ static bool parse_program_option(struct parser *p, struct mg_ast_program *progra
 		next(p);
 		return true;
 	}
-	syntax_error(p, "expected 'signed-by', 'digest' or ';' after the exe list");
+	syntax_error(p, "expected 'signed-by', 'digest', 'if-installed' or ';' after the exe list");
 	return false;
 }
 
 /*
- * program = ( "program" | "interpreter" | "launcher" ) NAME
+ * program = ( "program" | "interpreter" | "launcher" | "gateway" ) NAME
  *           ( "exe" string_list { program_option } | "signed-by" NAME ) ";" ;
+ * program_option = "signed-by" NAME | "digest" STRING | "if-installed" ;
  */
 static bool parse_program(struct parser *p, const char *keyword)
 {
@@ -641,6 +651,7 @@ static bool parse_program(struct parser *p, const char *keyword)
 	program = &ast->programs[ast->nprograms];
 	program->interpreter = interpreter;
 	program->launcher = !strcmp(keyword, "launcher");
+	program->gateway = !strcmp(keyword, "gateway");
 	snprintf(name_expected, sizeof(name_expected), "a name after '%s'", keyword);
 	snprintf(statement, sizeof(statement), "the %s statement", keyword);
 	program->name = take_name(p, name_expected, &program->loc);
@@ -674,6 +685,11 @@ static bool parse_plain_program(struct parser *p)
 static bool parse_interpreter(struct parser *p)
 {
 	return parse_program(p, "interpreter");
+}
+
+static bool parse_gateway(struct parser *p)
+{
+	return parse_program(p, "gateway");
 }
 
 static bool parse_launcher(struct parser *p)
@@ -1121,6 +1137,7 @@ static void parse_statement(struct parser *p)
 		{ "trust", parse_trust },	  { "records", parse_records },
 		{ "canary", parse_canary },	  { "program", parse_plain_program },
 		{ "interpreter", parse_interpreter }, { "launcher", parse_launcher },
+		{ "gateway", parse_gateway },
 		{ "on", parse_on },		  { "behaviour", parse_behaviour },
 	};
 
@@ -1131,7 +1148,7 @@ static void parse_statement(struct parser *p)
 			synchronize(p);
 		return;
 	}
-	syntax_error(p, "expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, on or behaviour");
+	syntax_error(p, "expected a statement: include, mode, key, allowlist, trust, records, canary, program, interpreter, launcher, gateway, on or behaviour");
 	synchronize(p);
 }
 

@@ -26,6 +26,7 @@ struct mg_policy_program {
 	__u32 flags;      /* MG_PROGRAM_* */
 	__u32 required_key_id;
 	bool has_digest; /* the exe must also have this SHA-256 */
+	bool if_installed; /* EXES holds those of its files that existed: maybe none */
 	unsigned char digest[32];
 	char **exes;
 	size_t nexes;

@@ -126,9 +126,12 @@ check "service: systemctl status says it enforces, and how it is stopped" \
 check "service: the administrator's root shell may not read a record" record_refused
 
 # ---- the server's daily life, enforcing ---------------------------------
-# A hospital service from a unit file of its own: packaged programs that
-# systemd starts read and change the records.
+# A hospital service from a unit file of its own, signed with the IT key:
+# packaged programs that systemd starts for it read and change the records.
 # The unit's last steps check its own work: only a trusted program can.
+daemon_verified() {
+	grep -q "\"event\":\"trusted\",\"detail\":\"$1\"" /var/log/medguard/events.jsonl 2>/dev/null
+}
 cat >/etc/systemd/system/emr-export.service <<UNIT
 [Unit]
 Description=EMR export (medguard test)
@@ -141,11 +144,96 @@ ExecStart=/usr/bin/grep -q "patient 1" $records/patient-1.export
 StandardInputText=a line the EMR service appends
 StandardOutput=null
 UNIT
+check "units: the EMR unit file is signed with the IT key" \
+	"$MEDGUARD_BIN" sign /etc/systemd/system/emr-export.service --key "$key"
+check "units: the daemon verified the signed unit file" \
+	wait_until 100 daemon_verified /etc/systemd/system/emr-export.service
 systemctl daemon-reload
-check "daily: a service started by systemd from its unit file copies, changes and reads records" \
+check "daily: a service started by systemd from its signed unit file copies, changes and reads records" \
 	systemctl start emr-export.service
+# Which unit files medguard found unverified lately, for whoever reads a failure above.
+grep '"event":"unit-untrusted"' /var/log/medguard/events.jsonl | tail -n 3 | sed 's/^/# /'
 check "daily: the copy it made is a record the administrator's shell may not read" \
 	sh -c "! cat '$records/patient-1.export' >/dev/null 2>&1"
+
+# ---- what systemd starts on root's word ----------------------------------
+# PID 1 starts what root asks: each way gives an untrusted lineage, the
+# trusted tools it runs (cp, cat, tar) included.
+stolen=/var/tmp/units-stolen
+rm -rf "$stolen"
+mkdir -p "$stolen"
+out=$(systemd-run --quiet --wait --pipe /usr/bin/cat "$record" 2>&1)
+if grep -q "patient 1" <<<"$out"; then
+	not_ok "units: systemd-run (a transient unit) of a packaged cat may not read a record"
+else
+	ok "units: systemd-run (a transient unit) of a packaged cat may not read a record"
+fi
+systemd-run --quiet --wait /usr/bin/tar -cf "$stolen/records.tar" -C "$records" . 2>/dev/null
+check "units: systemd-run of tar copying the records out gets nothing" \
+	sh -c "! tar -tf '$stolen/records.tar' 2>/dev/null | grep -q patient"
+check "units: the refusal is an event that says tar was started by an untrusted starter" \
+	wait_until 100 log_has '"event":"access","verdict":"denied".*"comm":"tar".*"started_by":"untrusted"'
+systemd-run --quiet --on-active=1 --unit=medguard-test-timer /usr/bin/cp "$record" "$stolen/timer-copy"
+sleep 5
+check "units: a transient timer's cp may not copy a record" test ! -e "$stolen/timer-copy"
+cat >/etc/systemd/system/records-grab.service <<UNIT
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/cp $record $stolen/unit-copy
+UNIT
+systemctl daemon-reload
+systemctl start records-grab.service 2>/dev/null
+check "units: a unit file root wrote, unsigned, runs cp untrusted: no copy" test ! -e "$stolen/unit-copy"
+check "units: the unverified unit file is an event" wait_until 100 log_has '"event":"unit-untrusted".*records-grab.service'
+mkdir -p /etc/systemd/system/emr-export.service.d
+cat >/etc/systemd/system/emr-export.service.d/override.conf <<UNIT
+[Service]
+ExecStartPre=/usr/bin/cp $record $stolen/drop-in-copy
+UNIT
+systemctl daemon-reload
+systemctl start emr-export.service 2>/dev/null
+check "units: a drop-in root added to the signed unit makes the whole unit untrusted" \
+	test ! -e "$stolen/drop-in-copy"
+check "units: the signed unit's own steps are refused too while the drop-in is there" \
+	sh -c "! systemctl start emr-export.service 2>/dev/null"
+rm -rf /etc/systemd/system/emr-export.service.d
+systemctl daemon-reload
+check "units: without the drop-in the signed unit is trusted again" systemctl start emr-export.service
+check "units: only PID 1 moves a process into a unit's cgroup" \
+	sh -c "! echo \$\$ 2>/dev/null >/sys/fs/cgroup/system.slice/cron.service/cgroup.procs"
+mkdir -p /sys/fs/cgroup/medguard-test.slice
+check "units: no cgroup is renamed (it would take a unit's name)" \
+	sh -c "! mv /sys/fs/cgroup/medguard-test.slice /sys/fs/cgroup/emr-export.service 2>/dev/null"
+rmdir /sys/fs/cgroup/medguard-test.slice 2>/dev/null
+# A kernel usermode helper: the kernel starts the program core_pattern
+# names, with the arguments it names, as a child of a kernel thread.
+# Whoever set the pattern chose both: the helper is untrusted. (Only a
+# trusted lineage writes core_pattern while medguard is locked: here a job
+# IT signed, through the launcher.)
+cat >/usr/local/sbin/set-core-pattern <<'JOB'
+#!/bin/sh
+printf '%s\n' "$1" >/proc/sys/kernel/core_pattern
+JOB
+chmod 755 /usr/local/sbin/set-core-pattern
+"$MEDGUARD_BIN" sign /usr/local/sbin/set-core-pattern --key "$key" >/dev/null
+wait_until 100 daemon_verified /usr/local/sbin/set-core-pattern
+old_pattern=$(cat /proc/sys/kernel/core_pattern)
+mkdir -p "$stolen/helper"
+check "units: a signed job sets core_pattern to pipe cores into cp" \
+	/usr/sbin/medguard-exec /usr/local/sbin/set-core-pattern "|/usr/bin/cp /etc/hostname $record $stolen/helper/"
+sh -c 'ulimit -c unlimited; kill -SEGV $$' 2>/dev/null
+check "units: the core_pattern helper ran (it copied a file outside the records)" \
+	wait_until 100 test -s "$stolen/helper/hostname"
+sleep 1
+check "units: the helper, a packaged cp the kernel started, may not copy a record" \
+	test ! -e "$stolen/helper/patient-1.txt"
+/usr/sbin/medguard-exec /usr/local/sbin/set-core-pattern "$old_pattern"
+# A reload forgets every unit and asks systemd which units it has loaded:
+# the EMR unit, loaded and unchanged, is trusted from that answer alone.
+check "units: medguard's reload (after an unlock) succeeds" \
+	sh -c "'$MEDGUARD_BIN' unlock --key '$key' && systemctl reload medguard.service"
+check "units: after the reload the loaded signed unit is still trusted (systemd was asked)" \
+	systemctl start emr-export.service
 
 # A signed job, run by cron through the launcher; a cron line that runs a
 # tool on the records directly is refused.
@@ -156,20 +244,35 @@ wc -l $records/patient-1.txt >/var/tmp/records-count.out
 JOB
 chmod 755 "$job"
 check "daily: the job is signed with the IT key" "$MEDGUARD_BIN" sign "$job" --key "$key"
-rm -f /var/tmp/records-count.out /var/tmp/cron-direct.out
+rm -f /var/tmp/records-count.out /var/tmp/cron-direct.out /var/tmp/cron-shell.out
 cat >/etc/cron.d/medguard-test <<CRON
 * * * * * root /usr/sbin/medguard-exec $job
 * * * * * root cat $record >/var/tmp/cron-direct.out 2>&1
 CRON
+# cron is a gateway: whatever shell a crontab names, its jobs are untrusted.
+# (busybox, a packaged program, under a name of root's choosing.)
+busybox=$(command -v busybox || true)
+if [ -n "$busybox" ]; then
+	mkdir -p /usr/local/lib/medguard-test
+	ln -sf "$busybox" /usr/local/lib/medguard-test/sh
+	cat >/etc/cron.d/medguard-test-shell <<CRON
+SHELL=/usr/local/lib/medguard-test/sh
+* * * * * root cat $record >/var/tmp/cron-shell.out 2>&1 || echo refused >>/var/tmp/cron-shell.out
+CRON
+else
+	echo refused >/var/tmp/cron-shell.out
+fi
 touch /etc/cron.d
 cron_ran() {
-	[ -s /var/tmp/records-count.out ] && [ -s /var/tmp/cron-direct.out ]
+	[ -s /var/tmp/records-count.out ] && [ -s /var/tmp/cron-direct.out ] && [ -s /var/tmp/cron-shell.out ]
 }
-check "daily: cron runs both lines within two minutes" wait_until 1500 cron_ran
+check "daily: cron runs all three lines within two minutes" wait_until 1500 cron_ran
 check "daily: the cron job through medguard-exec reads the records" grep -q "patient-1.txt" /var/tmp/records-count.out
 check "daily: the cron line running cat on a record directly is refused" \
 	grep -q "Operation not permitted" /var/tmp/cron-direct.out
-rm -f /etc/cron.d/medguard-test
+check "units: a crontab with SHELL= a busybox link runs cat untrusted: refused" \
+	sh -c "grep -q refused /var/tmp/cron-shell.out && ! grep -q 'patient 1' /var/tmp/cron-shell.out"
+rm -rf /etc/cron.d/medguard-test /etc/cron.d/medguard-test-shell /usr/local/lib/medguard-test
 
 # An administrator's ssh session: untrusted, and it may use the launcher.
 mkdir -p /root/.ssh
@@ -190,29 +293,57 @@ fi
 rm -f /var/tmp/records-count.out
 check "daily: the ssh session runs the signed job through the launcher" as_admin /usr/sbin/medguard-exec "$job"
 check "daily: the job read the records" grep -q patient-1.txt /var/tmp/records-count.out
+# sshd is a gateway: the SFTP server inside a session's sshd process
+# (internal-sftp) serves whoever logged in, untrusted.
+sed -i 's|^Subsystem[[:space:]].*sftp.*|Subsystem sftp internal-sftp|' /etc/ssh/sshd_config
+grep -q '^Subsystem sftp internal-sftp' /etc/ssh/sshd_config || echo 'Subsystem sftp internal-sftp' >>/etc/ssh/sshd_config
+systemctl reload ssh.service
+sleep 2
+rm -f /var/tmp/sftp-copy
+printf 'get %s /var/tmp/sftp-copy\n' "$record" |
+	sftp -i "$WORK/ssh-key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		-o LogLevel=ERROR -b - root@127.0.0.1 >/dev/null 2>&1
+check "units: internal-sftp in the administrator's session may not copy a record out" \
+	sh -c "! grep -q 'patient 1' /var/tmp/sftp-copy 2>/dev/null"
+printf 'get /etc/hostname /var/tmp/sftp-hostname\n' |
+	sftp -i "$WORK/ssh-key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		-o LogLevel=ERROR -b - root@127.0.0.1 >/dev/null 2>&1
+check "units: it still copies a file outside the records" test -s /var/tmp/sftp-hostname
 
 # A package installed with apt, then upgraded: its program, started by
 # systemd, is trusted on first use of each version.
 make_package() {
 	local version=$1 program=$2 dir=$WORK/pkg-$1
-	mkdir -p "$dir/DEBIAN" "$dir/usr/sbin"
+	mkdir -p "$dir/DEBIAN" "$dir/usr/sbin" "$dir/lib/systemd/system"
 	cp "$program" "$dir/usr/sbin/records-reader"
+	cat >"$dir/lib/systemd/system/records-reader.service" <<UNIT
+[Service]
+Type=oneshot
+ExecStart=/usr/sbin/records-reader -n 5 $record
+StandardOutput=file:/var/tmp/records-reader.out
+UNIT
 	printf 'Package: records-reader\nVersion: %s\nArchitecture: amd64\nMaintainer: medguard tests <root@localhost>\nDescription: reads a record\n' \
 		"$version" >"$dir/DEBIAN/control"
 	dpkg-deb -b --root-owner-group "$dir" "$WORK/records-reader_$version.deb" >/dev/null
 }
 make_package 1 /usr/bin/head
 make_package 2 /usr/bin/tail
+# A daemon-reload costs seconds under emulation: one try a second at most.
 read_with_package() {
-	systemd-run --quiet --wait --pipe /usr/sbin/records-reader -n 5 "$record" 2>/dev/null | grep -q "patient 1"
+	rm -f /var/tmp/records-reader.out
+	systemctl daemon-reload
+	systemctl start records-reader.service 2>/dev/null
+	grep -q "patient 1" /var/tmp/records-reader.out 2>/dev/null && return 0
+	sleep 1
+	return 1
 }
 check "daily: apt-get install of a local package works" \
 	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$WORK/records-reader_1.deb"
-check "daily: its program, started by systemd, reads a record within seconds of the install" \
-	wait_until 300 read_with_package
+check "daily: its program, started by systemd from the package's unit, reads a record within seconds of the install" \
+	wait_until 60 read_with_package
 check "daily: apt-get upgrade to its next version works" \
 	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$WORK/records-reader_2.deb"
-check "daily: the upgraded program is trusted within seconds of the upgrade" wait_until 300 read_with_package
+check "daily: the upgraded program is trusted within seconds of the upgrade" wait_until 60 read_with_package
 check "daily: the journal carries the daemon's lines" journal_has "medguard"
 
 # ---- systemctl stop ----------------------------------------------------
@@ -260,8 +391,19 @@ check "service: its result is success" unit_is Result success
 check "service: the records are no longer protected" cat "$record"
 
 # ---- a stop job outside a shutdown -------------------------------------
+# Left behind while medguard was stopped: a packaged xargs, started by this
+# (untrusted) shell and orphaned to PID 1, waits to copy what it is fed.
+orphan_fifo=$WORK/orphan-fifo
+mkfifo "$orphan_fifo"
+mkdir -p "$stolen/orphan"
+(setsid /usr/bin/xargs -a "$orphan_fifo" -I{} /usr/bin/cp {} "$stolen/orphan/" </dev/null >/dev/null 2>&1 &)
 check "service: systemctl start starts it again" systemctl start medguard.service
 check "service: the records are protected again" record_refused
+printf '%s\n' /etc/hostname "$record" >"$orphan_fifo"
+check "units: the orphan, reparented to PID 1 before the start, ran (it copied a file outside the records)" \
+	wait_until 100 test -s "$stolen/orphan/hostname"
+check "units: it is judged by its cgroup, not by PID 1: it may not copy a record" \
+	test ! -e "$stolen/orphan/patient-1.txt"
 locked_pid=$(main_pid)
 systemd-run --quiet --wait -p Conflicts=medguard.service --unit=medguard-test-conflict true
 sleep 3
