@@ -83,6 +83,8 @@ bool runs_for_trusted_unit(struct daemon *daemon, pid_t pid);
 
 /* trust_feed.c */
 bool trust_path(struct daemon *daemon, const char *path);
+/* The same for a file the kernel may trust already as it is (PATH no link): then it is not read again. */
+bool trust_path_unless_trusted(struct daemon *daemon, const char *path);
 void reverify_vouched(struct daemon *daemon);
 void fill_trust(struct daemon *daemon);
 void trust_changed(const char *path, void *arg);

@@ -112,6 +112,15 @@ static bool trusted_in_kernel(struct daemon *daemon, const char *path, const str
 	return mg_loader_trust_of(daemon->loader, &key, st->st_ctim.tv_sec, (__u32)st->st_ctim.tv_nsec, &trust) == 0;
 }
 
+bool trust_path_unless_trusted(struct daemon *daemon, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return false;
+	return trusted_in_kernel(daemon, path, &st) || trust_path(daemon, path);
+}
+
 /* A database lists many files the kernel trusts already (after a refresh, most): those are not read again. */
 static bool trust_installed(const char *path, const struct stat *st, void *arg)
 {

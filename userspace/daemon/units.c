@@ -143,21 +143,29 @@ struct unit {
 	bool transient;
 };
 
+/*
+ * Whether the file at PATH is verified, where its links lead (REAL); the
+ * walk of the unit directories verified most of them already.
+ */
+static bool file_verified(struct daemon *daemon, const char *path, char real[PATH_MAX])
+{
+	return realpath(path, real) && trust_path_unless_trusted(daemon, real);
+}
+
 /* Whether every file UNIT was loaded from is verified; its key is its unit file's name. */
 static bool unit_verified(struct daemon *daemon, const struct unit *unit, char key[MG_UNIT_NAME_LEN])
 {
 	char real[PATH_MAX], *path, *save = NULL;
 	const char *name;
 
-	if (unit->transient || !unit->fragment || !*unit->fragment || !realpath(unit->fragment, real) ||
-	    !trust_path(daemon, real))
+	if (unit->transient || !unit->fragment || !*unit->fragment || !file_verified(daemon, unit->fragment, real))
 		return false;
 	name = strrchr(real, '/') + 1;
 	if (strlen(name) >= MG_UNIT_NAME_LEN)
 		return false;
 	snprintf(key, MG_UNIT_NAME_LEN, "%s", name);
 	for (path = strtok_r(unit->drop_ins, " ", &save); path; path = strtok_r(NULL, " ", &save))
-		if (!trust_path(daemon, path))
+		if (!file_verified(daemon, path, real))
 			return false;
 	return true;
 }
@@ -168,32 +176,32 @@ static unsigned int trust_shown_units(struct daemon *daemon, char *output, __u32
 	struct unit unit = { 0 };
 	char key[MG_UNIT_NAME_LEN], *line, *next, *value;
 	unsigned int trusted = 0;
+	bool blank;
 
 	for (line = output; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (!*line) {
+		blank = !*line;
+		value = strchr(line, '=');
+		if (value) {
+			*value++ = '\0';
+			if (!strcmp(line, "Id"))
+				unit.id = value;
+			else if (!strcmp(line, "FragmentPath"))
+				unit.fragment = value;
+			else if (!strcmp(line, "DropInPaths"))
+				unit.drop_ins = value;
+			else if (!strcmp(line, "Transient"))
+				unit.transient = !strcmp(value, "yes");
+		}
+		/* A blank line ends a unit's block, and so does the end of the output. */
+		if (blank || !next) {
 			if (unit.id && unit_verified(daemon, &unit, key) && !mg_loader_units_trust(daemon->loader, key, epoch))
 				trusted++;
 			memset(&unit, 0, sizeof(unit));
-			continue;
 		}
-		value = strchr(line, '=');
-		if (!value)
-			continue;
-		*value++ = '\0';
-		if (!strcmp(line, "Id"))
-			unit.id = value;
-		else if (!strcmp(line, "FragmentPath"))
-			unit.fragment = value;
-		else if (!strcmp(line, "DropInPaths"))
-			unit.drop_ins = value;
-		else if (!strcmp(line, "Transient"))
-			unit.transient = !strcmp(value, "yes");
 	}
-	if (unit.id && unit_verified(daemon, &unit, key) && !mg_loader_units_trust(daemon->loader, key, epoch))
-		trusted++;
 	return trusted;
 }
 
